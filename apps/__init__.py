@@ -1,0 +1,1 @@
+"""Django apps, one domain noun each."""

@@ -1,0 +1,1 @@
+"""Accounts: users (md_user), tokens, login providers, onboarding."""

@@ -1,0 +1,43 @@
+"""DRF authentication by the original's raw ``Authorization: <jwt>`` header (``Bearer`` accepted)."""
+
+from __future__ import annotations
+
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from apps.accounts.models import User
+from apps.accounts.tokens import InvalidToken, TokenError, user_id_from_token
+
+
+def token_from_header(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.lower().startswith("bearer "):
+        value = value[7:].strip()
+    return value or None
+
+
+def user_for_token(token: str | None) -> User:
+    """The active user a token names; raises ``TokenError`` otherwise."""
+    user_id = user_id_from_token(token)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise InvalidToken()
+    return user
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request: Request) -> tuple[User, str] | None:
+        token = token_from_header(request.headers.get("Authorization"))
+        if token is None:
+            return None
+        try:
+            return user_for_token(token), token
+        except TokenError as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from None
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

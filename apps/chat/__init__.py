@@ -1,0 +1,1 @@
+"""chat: see ARCHITECTURE.md (Layout)."""

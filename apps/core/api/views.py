@@ -1,0 +1,31 @@
+"""Operational endpoints."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.services import check_health
+
+
+class HealthView(APIView):
+    """Reachability of database, Redis, broker and workers: 200 when all are up, else 503."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                inline_serializer("Health", {"status": serializers.CharField()}), description="all parts up"
+            ),
+            503: OpenApiResponse(description="at least one part down; the body says which"),
+        }
+    )
+    def get(self, request: Request) -> Response:
+        healthy, report = check_health()
+        return Response(report, status=200 if healthy else 503)

@@ -1,0 +1,131 @@
+"""``manage.py dev``: the whole platform on one machine, with nothing installed but Python.
+
+With no ``DATABASE_URL``/``REDIS_URL`` it starts embedded Postgres+pgvector and Redis under
+``MOJODEX_VAR_DIR`` (default ``./var``); then migrates, seeds the demo data, and supervises daphne,
+a Celery worker on every queue and celery beat until Ctrl-C or SIGTERM stops them all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import get_commands
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.core.embedded import EmbeddedServers
+from apps.core.supervisor import Supervisor
+from celery_app import QUEUES
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the platform locally: embedded Postgres/Redis (unless configured), web, worker, beat."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--concurrency", type=int, default=settings.CELERY_WORKER_CONCURRENCY)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        var_dir = settings.VAR_DIR
+        var_dir.mkdir(parents=True, exist_ok=True)
+        servers = EmbeddedServers(var_dir)
+        supervisor: Supervisor | None = None
+        try:
+            started = servers.start()
+            env = {
+                **os.environ,
+                **started,
+                "DJANGO_SETTINGS_MODULE": "mojodex.settings",
+                "MOJODEX_VAR_DIR": str(var_dir),
+                "PYTHONUNBUFFERED": "1",
+            }
+            if started:
+                state = {
+                    "database_url": env["DATABASE_URL"],
+                    "redis_url": env["REDIS_URL"],
+                    "pid": os.getpid(),
+                    "server_pids": servers.pids(),
+                }
+                settings.EMBEDDED_STATE_FILE.write_text(json.dumps(state, indent=2))
+            self._prepare_database(env)
+            supervisor = self._supervisor(env, options)
+            supervisor.start()
+            url = f"http://{options['host']}:{options['port']}"
+            self.stdout.write(
+                f"Mojodex is running at {url}/app/  (admin: {url}/admin/, API docs: {url}/api/docs/)\n"
+                "Demo login: demo@example.com / demo\n"
+                "Press Ctrl-C to stop.",
+            )
+            self.stdout.flush()
+            supervisor.run_until_signalled()
+        finally:
+            if supervisor is not None:
+                supervisor.stop()
+            servers.stop()
+            if servers.postgres or servers.redis:
+                settings.EMBEDDED_STATE_FILE.unlink(missing_ok=True)
+            self.stdout.write("Mojodex stopped.")
+
+    def _manage(self, env: dict[str, str], *argv: str) -> None:
+        result = subprocess.run([sys.executable, "manage.py", *argv], env=env, cwd=settings.BASE_DIR)
+        if result.returncode != 0:
+            raise CommandError(f"manage.py {' '.join(argv)} failed with exit code {result.returncode}")
+
+    def _prepare_database(self, env: dict[str, str]) -> None:
+        self._manage(env, "migrate", "--noinput")
+        if "seed_demo" in get_commands():
+            self._manage(env, "seed_demo")
+
+    def _supervisor(self, env: dict[str, str], options: dict[str, Any]) -> Supervisor:
+        python = sys.executable
+        supervisor = Supervisor(env=env, cwd=str(settings.BASE_DIR))
+        supervisor.add(
+            "web",
+            [python, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]), "mojodex.asgi:application"],
+        )
+        supervisor.add(
+            "worker",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "celery_app",
+                "worker",
+                "-Q",
+                ",".join(QUEUES),
+                "-n",
+                "dev@%h",
+                "--concurrency",
+                str(options["concurrency"]),
+                "-l",
+                "INFO",
+            ],
+        )
+        supervisor.add(
+            "beat",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "celery_app",
+                "beat",
+                "-l",
+                "INFO",
+                "--pidfile=",
+                "-S",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+            ],
+        )
+        return supervisor

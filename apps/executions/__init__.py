@@ -1,0 +1,1 @@
+"""executions: see ARCHITECTURE.md (Layout)."""

@@ -1,0 +1,1 @@
+"""LLM layer: providers, MPT prompts, streaming, costs, embeddings, speech-to-text."""

@@ -1,0 +1,1 @@
+"""products: see ARCHITECTURE.md (Layout)."""

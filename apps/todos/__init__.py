@@ -1,0 +1,1 @@
+"""todos: see ARCHITECTURE.md (Layout)."""

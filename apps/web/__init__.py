@@ -1,0 +1,1 @@
+"""Web UI: Django templates and a small WebSocket client."""

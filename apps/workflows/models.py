@@ -1,0 +1,1 @@
+"""Models of this app (mirroring the original md_ tables)."""

@@ -1,0 +1,1 @@
+"""Mojodex on Django: project package (settings, URLs, ASGI entry point)."""

@@ -1,0 +1,81 @@
+"""Logging to stdout: JSON lines in production, readable text in development.
+
+Records carry a context prefix (Celery task id, chat session id) when one is bound, so an
+operator can follow one task or one session across web and worker processes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import logging.config
+import sys
+from typing import Any
+
+log_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("log_context", default=None)
+
+
+def bind(**values: str) -> contextvars.Token[dict[str, str] | None]:
+    """Add values (task_id, session_id ...) to every record logged in this context."""
+    return log_context.set({**(log_context.get() or {}), **values})
+
+
+class ContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = dict(log_context.get() or {})
+        try:
+            from celery import current_task
+
+            if current_task and current_task.request.id:
+                context.setdefault("task_id", current_task.request.id)
+        except Exception:  # celery absent or no task: nothing to add
+            pass
+        record.context = context
+        record.context_prefix = "".join(f"[{k}={v}] " for k, v in sorted(context.items()))
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "context", {}),
+        }
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+def configure(level: str = "INFO", *, json_output: bool = True) -> None:
+    formatter = "json" if json_output else "text"
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"context": {"()": ContextFilter}},
+            "formatters": {
+                "json": {"()": JsonFormatter},
+                "text": {"format": "%(asctime)s %(levelname)s %(name)s %(context_prefix)s%(message)s"},
+            },
+            "handlers": {
+                "stdout": {
+                    "class": "logging.StreamHandler",
+                    "stream": sys.stdout,
+                    "formatter": formatter,
+                    "filters": ["context"],
+                }
+            },
+            "root": {"handlers": ["stdout"], "level": level},
+            "loggers": {
+                "django.db.backends": {"level": "INFO"},
+                "daphne": {"level": "WARNING"},
+                "openai": {"level": "WARNING"},
+                "httpx": {"level": "WARNING"},
+                "pgserver": {"level": "WARNING"},
+            },
+        }
+    )

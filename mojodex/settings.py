@@ -1,0 +1,194 @@
+"""Django settings, read from the environment (12-factor).
+
+Every value comes from an environment variable through the typed helpers in ``mojodex.env``. With
+no ``DATABASE_URL``/``REDIS_URL`` set, the servers started by ``manage.py dev`` are used: it writes
+their addresses to ``<MOJODEX_VAR_DIR>/embedded.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mojodex.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    env_url,
+    read_json_file,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env_path("MOJODEX_VAR_DIR", BASE_DIR / "var")
+DATA_DIR = env_path("MOJODEX_DATA_DIR", VAR_DIR / "data")
+EMBEDDED_STATE_FILE = VAR_DIR / "embedded.json"
+_embedded = read_json_file(EMBEDDED_STATE_FILE)
+
+DEBUG = env_bool("DEBUG", False)
+# The fallback is for local runs only; `manage.py check --deploy` flags its "django-insecure" prefix.
+SECRET_KEY = env_secret("SECRET_KEY") or "django-insecure-local-development-key-change-me"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "channels",
+    "django_celery_beat",
+    "anymail",
+    "apps.core",
+    "apps.accounts",
+    "apps.products",
+    "apps.catalog",
+    "apps.executions",
+    "apps.chat",
+    "apps.workflows",
+    "apps.todos",
+    "apps.documents",
+    "apps.notifications",
+    "apps.llm",
+    "apps.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mojodex.urls"
+ASGI_APPLICATION = "mojodex.asgi.application"
+WSGI_APPLICATION = None
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Postgres (psycopg 3) ---------------------------------------------------------------------
+DATABASE_URL = env_url(
+    "DATABASE_URL",
+    _embedded.get("database_url", ""),
+    schemes={"postgres", "postgresql", "pgsql"},
+)
+DATABASES = {"default": database_from_url("DATABASE_URL", DATABASE_URL)} if DATABASE_URL else {}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery result backend, channel layer, cache ----------------------------------------
+REDIS_URL = env_url(
+    "REDIS_URL",
+    _embedded.get("redis_url", "redis://127.0.0.1:6379/0"),
+    schemes={"redis", "rediss", "unix"},
+)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [REDIS_URL],
+            "prefix": env_str("MOJODEX_CHANNEL_PREFIX", "mojodex"),
+            "capacity": 1000,
+            "expiry": 60,
+        },
+    }
+}
+
+# --- Celery -----------------------------------------------------------------------------------
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL",
+    REDIS_URL,
+    schemes={"redis", "rediss", "unix", "amqp", "amqps", "pyamqp"},
+)
+CELERY_RESULT_BACKEND = env_url("CELERY_RESULT_BACKEND", REDIS_URL, schemes={"redis", "rediss", "unix"})
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840, minimum=1)
+# Redis redelivers an unacked task after this many seconds: keep it above the longest time limit,
+# or a slow task would be handed to a second worker while the first still runs it.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+# The original's werkzeug hashes are verified by User.check_password and upgraded on login.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+JWT_SECRET = env_secret("JWT_SECRET", SECRET_KEY)
+JWT_ALGORITHM = env_str("ENCODING_ALGORITHM", "HS256")
+TOKEN_SECRET_SPLITTER = env_str("TOKEN_SECRET_SPLITTER", "__mojodex__")
+TOKEN_VALIDITY_DAYS = env_int("TOKEN_VALIDITY_DAYS", 180, minimum=1)
+ADMIN_SECRET = env_secret("BACKOFFICE_SECRET", env_secret("ADMIN_SECRET", ""))
+LOGIN_URL = "/app/login"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.errors.json_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mojodex API",
+    "DESCRIPTION": "Task-based digital assistants: the original Mojodex routes on Django.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- i18n, static, files -----------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = DATA_DIR
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
+
+# --- e-mail -----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mojodex@localhost")
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "SENDGRID_API_KEY": env_secret("SENDGRID_API_KEY"),
+        "MAILGUN_API_KEY": env_secret("MAILGUN_API_KEY"),
+        "POSTMARK_SERVER_TOKEN": env_secret("POSTMARK_SERVER_TOKEN"),
+        "AMAZON_SES_CLIENT_PARAMS": {},
+    }.items()
+    if value
+}
+
+# --- Logging ----------------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_JSON = env_bool("LOG_JSON", not DEBUG)
+LOGGING_CONFIG = None  # configured by mojodex.logging.configure (also from Celery's signal)
+
+from mojodex.logging import configure as _configure_logging  # noqa: E402
+
+_configure_logging(LOG_LEVEL, json_output=LOG_JSON)

@@ -1,0 +1,53 @@
+"""Shared fixtures: users, authenticated API clients, real processes (Celery worker, daphne)."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.accounts.tokens import issue_token
+
+pytest_plugins = ["tests.processes"]
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user("alice@example.com", "alice-password-1", name="Alice")
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return User.objects.create_user("bob@example.com", "bob-password-1", name="Bob")
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser("admin@example.com", "admin-password-1", name="Admin")
+
+
+def client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=issue_token(user.pk))
+    return client
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user_client(user: User) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def other_client(other_user: User) -> APIClient:
+    return client_for(other_user)
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> APIClient:
+    return client_for(admin_user)

@@ -1,0 +1,32 @@
+"""Test settings: real Postgres+pgvector and real Redis.
+
+The servers named by ``DATABASE_URL``/``REDIS_URL`` when set; otherwise embedded ones started here
+(once per test run, under ``var/test``) whose addresses are put in the environment, so the
+processes the tests start (Celery workers, daphne) reach the same servers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from pathlib import Path
+
+from apps.core.embedded import EmbeddedServers
+
+_VAR = Path(os.environ.get("MOJODEX_TEST_VAR_DIR", Path(__file__).resolve().parent.parent / "var" / "test"))
+if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    _servers = EmbeddedServers(_VAR)
+    os.environ.update(_servers.start())
+    atexit.register(_servers.stop)
+
+os.environ.setdefault("MOJODEX_VAR_DIR", str(_VAR))
+os.environ.setdefault("LOG_JSON", "false")
+# One prefix per test run, shared with the workers and daphne the tests start (they inherit it).
+os.environ.setdefault("MOJODEX_CHANNEL_PREFIX", f"mojodex-test-{os.getpid()}")
+
+from mojodex.settings import *  # noqa: E402,F403
+
+REALTIME_STRICT_JSON = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - threads of async tests must not hold connections
