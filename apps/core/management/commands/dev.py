@@ -83,6 +83,7 @@ class Command(BaseCommand):
 
     def _prepare_database(self, env: dict[str, str]) -> None:
         self._manage(env, "migrate", "--noinput")
+        self._manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         if "seed_demo" in get_commands():
             self._manage(env, "seed_demo")
 
