@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,7 @@ class EmbeddedServers:
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
 
-    def start(self, environ: dict[str, str] | None = None) -> dict[str, str]:
+    def start(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         environ = os.environ if environ is None else environ
         started: dict[str, str] = {}
         try:

@@ -37,7 +37,7 @@ def _check_broker() -> dict[str, Any]:
     from celery_app import app
 
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT)
+        conn.ensure_connection(max_retries=1, timeout=int(CHECK_TIMEOUT))
         transport = conn.transport_cls
     return {"ok": True, "transport": str(transport)}
 
