@@ -10,3 +10,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("apps.core.api.urls")),
 ]
+
+handler404 = "apps.core.api.errors.json_not_found"
+handler500 = "apps.core.api.errors.json_server_error"

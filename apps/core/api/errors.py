@@ -33,3 +33,16 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = response.get("WWW-Authenticate", "Token")
     return response
+
+
+def json_not_found(request: Any, exception: Exception | None = None) -> Any:
+    """Unknown URL: JSON like every other API error (the web UI has its own pages)."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": "Not found"}, status=404)
+
+
+def json_server_error(request: Any) -> Any:
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": "Internal server error"}, status=500)
