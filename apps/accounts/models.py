@@ -1,15 +1,16 @@
-"""The user account, stored in the original ``md_user`` table."""
+"""Accounts: the user (``md_user``), companies, push devices and speech-to-text vocabulary."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import string
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from apps.accounts.hashers import check_werkzeug_password, is_werkzeug_hash
@@ -49,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     ``is_staff``/``is_superuser``/``is_active`` are Django additions (Django admin access); every
     other column is the original's. ``last_login`` does not exist in ``md_user`` and is removed.
+    ``email`` is unique in the database, which the original only enforced in code: Django's auth
+    needs its ``USERNAME_FIELD`` unique (docs/adr/0002-schema-mirroring.md).
     """
 
     id = models.CharField(primary_key=True, max_length=255, db_column="user_id", editable=False)
@@ -58,28 +61,52 @@ class User(AbstractBaseUser, PermissionsMixin):
     terms_and_conditions_accepted = models.DateTimeField(null=True, blank=True)
     language_code = models.CharField(max_length=5, null=True, blank=True)
     summary = models.TextField(null=True, blank=True)
-    password = models.CharField(max_length=255, null=True, blank=True)
+    password = models.CharField(max_length=255, null=True, blank=True)  # type: ignore[assignment]
     google_id = models.CharField(max_length=255, null=True, blank=True)
     microsoft_id = models.CharField(max_length=255, null=True, blank=True)
     apple_id = models.CharField(max_length=255, null=True, blank=True)
+    company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.PROTECT,
+        db_column="company_fk",
+        null=True,
+        blank=True,
+        related_name="users",
+    )
     last_summary_update_date = models.DateTimeField(null=True, blank=True)
     company_description = models.TextField(null=True, blank=True)
     last_company_description_update_date = models.DateTimeField(null=True, blank=True)
     goal = models.TextField(null=True, blank=True)
     timezone_offset = models.IntegerField(null=True, blank=True)
     onboarding_presented = models.DateTimeField(null=True, blank=True)
+    product_category = models.ForeignKey(
+        "products.ProductCategory",
+        on_delete=models.PROTECT,
+        db_column="product_category_fk",
+        null=True,
+        blank=True,
+        related_name="users",
+    )
     todo_email_reception = models.BooleanField(default=True, db_default=True)
 
     is_staff = models.BooleanField(default=False, db_default=False)
+    # Redeclared from PermissionsMixin only to add the database default, so rows inserted by SQL
+    # (an adopted database, the original's services) need not know about this Django column.
+    is_superuser = models.BooleanField(
+        "superuser status",
+        default=False,
+        db_default=False,
+        help_text="Designates that this user has all permissions without explicitly assigning them.",
+    )
     is_active = models.BooleanField(default=True, db_default=True)
 
-    last_login = None  # type: ignore[assignment]
+    last_login = None  # type: ignore[assignment,misc]
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         db_table = "md_user"
@@ -101,3 +128,58 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.save(update_fields=["password"])
             return True
         return super().check_password(raw_password)
+
+
+class Company(models.Model):
+    """A company learned from a user's website at onboarding (``md_company``), shared by its staff."""
+
+    id = models.AutoField(primary_key=True, db_column="company_pk")
+    name = models.CharField(max_length=255, null=True, blank=True)
+    creation_date = models.DateTimeField(default=timezone.now)
+    website = models.CharField(max_length=255, null=True, blank=True)
+    additional_info = models.JSONField(null=True, blank=True)
+    emoji = models.CharField(max_length=255, null=True, blank=True)
+    last_update_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "md_company"
+        verbose_name_plural = "companies"
+        ordering = ("name", "id")
+
+    def __str__(self) -> str:
+        return self.name or self.website or f"company {self.pk}"
+
+
+class Device(models.Model):
+    """A mobile device registered for push notifications (``md_device``, Firebase FCM token)."""
+
+    id = models.AutoField(primary_key=True, db_column="device_pk")
+    creation_date = models.DateTimeField(default=timezone.now, db_default=Now())
+    fcm_token = models.TextField()
+    user = models.ForeignKey(User, on_delete=models.PROTECT, db_column="user_id", related_name="devices")
+    valid = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = "md_device"
+        ordering = ("-creation_date", "-id")
+
+    def __str__(self) -> str:
+        state = "valid" if self.valid else "invalid"
+        return f"device {self.pk} of {self.user_id} ({state})"
+
+
+class UserVocabulary(models.Model):
+    """A word spelled the user's way (``md_user_vocabulary``), given to speech-to-text as a prompt."""
+
+    id = models.AutoField(primary_key=True, db_column="user_vocabulary_pk")
+    word = models.CharField(max_length=255)
+    creation_date = models.DateTimeField(default=timezone.now, db_default=Now())
+    user = models.ForeignKey(User, on_delete=models.PROTECT, db_column="user_id", related_name="vocabulary")
+
+    class Meta:
+        db_table = "md_user_vocabulary"
+        verbose_name_plural = "user vocabulary"
+        ordering = ("-creation_date", "-id")
+
+    def __str__(self) -> str:
+        return self.word
