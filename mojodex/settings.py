@@ -189,6 +189,36 @@ ANYMAIL = {
     if value
 }
 
+# --- LLM layer ---------------------------------------------------------------------------------
+# Providers, prompts, costs, embeddings and speech-to-text (apps/llm); every variable: docs/llm.md.
+def _llm_conf_file(name: str) -> Path | None:
+    """An optional provider file: unset means "not configured"; set to a missing file is an error."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not env_str(name):
+        return None
+    path = env_path(name, BASE_DIR)
+    if not path.is_file():
+        raise ImproperlyConfigured(f"{name} names a missing file: {path}")
+    return path
+
+
+LLM_MODELS_CONF = _llm_conf_file("MOJODEX_MODELS_CONF")  # None: the offline `fake` provider
+LLM_EMBEDDING_CONF = _llm_conf_file("MOJODEX_EMBEDDING_CONF")  # None: the local hashing embedder
+LLM_STT_CONF = _llm_conf_file("MOJODEX_STT_CONF")  # None: the offline fake transcriber
+LLM_PROMPTS_DIR = env_path("MOJODEX_PROMPTS_DIR", BASE_DIR / "prompts")
+LLM_TIMEOUT = env_int("MOJODEX_LLM_TIMEOUT", 120, minimum=1)  # seconds, whole call (stream included)
+LLM_CONNECT_TIMEOUT = env_int("MOJODEX_LLM_CONNECT_TIMEOUT", 10, minimum=1)
+LLM_MAX_RETRIES = env_int("MOJODEX_LLM_MAX_RETRIES", 2, minimum=0)  # per model, before falling back
+LLM_RETRY_BACKOFF_MS = env_int("MOJODEX_LLM_RETRY_BACKOFF_MS", 500, minimum=0)
+LLM_RETRY_BACKOFF_MAX_MS = env_int("MOJODEX_LLM_RETRY_BACKOFF_MAX_MS", 8000, minimum=0)
+LLM_RECORD_CALLS = env_bool("MOJODEX_LLM_RECORD_CALLS", True)
+LLM_PROMPT_DATASET = env_bool("MOJODEX_PROMPT_DATASET", False)
+LLM_FAKE_TOKEN_DELAY_MS = env_int("MOJODEX_FAKE_LLM_TOKEN_DELAY_MS", 0, minimum=0)
+LLM_EMBEDDING_BATCH_SIZE = env_int("MOJODEX_EMBEDDING_BATCH_SIZE", 96, minimum=1)
+LLM_EMBEDDING_DIMENSIONS = env_int("MOJODEX_EMBEDDING_DIMENSIONS", 1536, minimum=8)
+LLM_TIKTOKEN_CACHE_DIR = env_path("TIKTOKEN_CACHE_DIR", VAR_DIR / "cache" / "tiktoken")
+
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOG_JSON = env_bool("LOG_JSON", not DEBUG)
