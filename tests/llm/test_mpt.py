@@ -65,7 +65,7 @@ def test_a_bad_header_line_is_refused(tmp_path):
 def test_a_template_syntax_error_names_the_file(tmp_path):
     path = write(tmp_path, "broken", "#! gpt-4o\nHello {{ name }\n")
 
-    with pytest.raises(MPTFormatError, match="broken.mpt"):
+    with pytest.raises(MPTFormatError, match=r"broken\.mpt"):
         MPT(path)
 
 
