@@ -141,11 +141,8 @@ def embed(
             record(config, attempt, LLMCall.Status.OK, time.monotonic() - started)
             return result
 
-        vectors.extend(
-            run_with_policy(
-                candidates,
-                attempt_batch,
-                on_error=lambda c, a, e, record=record: record(c, a, LLMCall.Status.ERROR, error=str(e)),
-            )
-        )
+        def on_error(config: ProviderConfig, attempt: int, exc: Exception, record=record) -> None:
+            record(config, attempt, LLMCall.Status.ERROR, error=str(exc))
+
+        vectors.extend(run_with_policy(candidates, attempt_batch, on_error=on_error))
     return vectors

@@ -49,7 +49,8 @@ def split_tokens(text: str) -> list[str]:
 
 # --- scripted replies (Redis list, shared with worker processes) ---------------------------------
 def _script_key() -> str:
-    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "mojodex")
+    layer_config: Any = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    prefix = layer_config.get("prefix", "mojodex")
     return f"{prefix}:llm:fake:script"
 
 
@@ -294,8 +295,14 @@ _LABEL_RULES: dict[str, Callable[[dict[str, Any], str], str]] = {
         }
     ),
 }
+
+
+def _edit_rule(label: str) -> Callable[[dict[str, Any], str], str]:
+    return lambda values, user_text: _edited(label, values)
+
+
 for _name in ("make_it_shorter", "more_creative", "formal_to_informal", "just_memo"):
-    _LABEL_RULES[_name] = lambda v, u, _label=_name: _edited(_label, v)
+    _LABEL_RULES[_name] = _edit_rule(_name)
 
 
 def plan_reply(request: ChatRequest) -> str:
@@ -311,7 +318,8 @@ def plan_reply(request: ChatRequest) -> str:
     rule = _LABEL_RULES.get(request.label)
     if rule is not None:
         return rule(values, user_text)
-    prompt = system or (messages[0].get("content") if messages and isinstance(messages[0].get("content"), str) else "")
+    first_content = first.get("content")
+    prompt = system or (first_content if isinstance(first_content, str) else "")
     if tags.has(prompt, tags.TASK_PK):
         return _home_chat(values, user_text)
     if tags.has(prompt, tags.USER_INSTRUCTION):

@@ -80,23 +80,29 @@ def _retry_after(response: Any) -> float | None:
 
 def map_error(exc: BaseException, config: ProviderConfig, partial_text: str = "") -> LLMError:
     """The ``apps.llm.errors`` counterpart of an SDK/transport exception."""
-    where = {"provider": config.provider, "model": config.model}
+    provider, model = config.provider, config.model
     name = f"{config.section}: {type(exc).__name__}: {exc}"
     if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException | TimeoutError):
-        return LLMTimeoutError(name, partial_text=partial_text, **where)
+        return LLMTimeoutError(name, partial_text=partial_text, provider=provider, model=model)
     if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
-        return LLMConnectionError(name, partial_text=partial_text, **where)
+        return LLMConnectionError(name, partial_text=partial_text, provider=provider, model=model)
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         if status == 429:
+            retry_after = _retry_after(exc.response)
             return LLMRateLimitError(
-                name, status_code=status, retry_after=_retry_after(exc.response), partial_text=partial_text, **where
+                name,
+                status_code=status,
+                retry_after=retry_after,
+                partial_text=partial_text,
+                provider=provider,
+                model=model,
             )
         if status >= 500 or status == 408:
-            return LLMServerError(name, status_code=status, partial_text=partial_text, **where)
-        return LLMTerminalError(name, status_code=status, **where)
+            return LLMServerError(name, status_code=status, partial_text=partial_text, provider=provider, model=model)
+        return LLMTerminalError(name, status_code=status, provider=provider, model=model)
     if isinstance(exc, openai.OpenAIError):
-        return LLMTerminalError(name, **where)
+        return LLMTerminalError(name, provider=provider, model=model)
     raise exc
 
 

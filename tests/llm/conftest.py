@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ class FakeOpenAI:
 
 
 @pytest.fixture
-def fake_openai(settings, tmp_path) -> FakeOpenAI:
+def fake_openai(settings, tmp_path) -> Iterator[FakeOpenAI]:
     """The fake server on 127.0.0.1 (free port); chat, embedding and STT providers point at it.
 
     Chat: ``openai/gpt-4o`` then ``openai/gpt-4o-mini``; embeddings: ``openai/text-embedding-3-small``;

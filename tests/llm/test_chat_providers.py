@@ -126,9 +126,8 @@ def test_a_timeout_is_a_retryable_error(db, fake_openai, settings):
     assert len(fake_openai.requests_for("chat")) == 1
 
 
-def test_a_slow_stream_hits_the_total_timeout(db, fake_openai, settings):
-    settings.LLM_MAX_RETRIES = 0
-    fake_openai.configure_models(("openai/gpt-4o", {"timeout": 0.5}))
+def test_a_slow_stream_hits_the_total_timeout_and_is_not_replayed(db, fake_openai, settings):
+    fake_openai.configure_models(("openai/gpt-4o", {"timeout": 0.5}), "openai/gpt-4o-mini")
     fake_openai.script(ScriptedReply(text="a b c d e f g h i j", tokens_per_second=10))
     seen: list[str] = []
 
@@ -137,6 +136,18 @@ def test_a_slow_stream_hits_the_total_timeout(db, fake_openai, settings):
 
     assert 1 <= len(seen) < 10
     assert caught.value.partial_text == "".join(seen)
+    # Tokens already reached the caller: no retry, no fallback (the caller would see a restart).
+    assert len(fake_openai.requests_for("chat")) == 1
+
+
+def test_time_to_first_token_is_measured(db, fake_openai):
+    fake_openai.script(ScriptedReply(text="late start", ttft=0.3))
+
+    result = services.chat(HELLO, on_token=lambda token, text: None)
+
+    assert result.time_to_first_token is not None
+    assert 0.3 <= result.time_to_first_token <= result.duration
+    assert LLMCall.objects.get().time_to_first_token_ms >= 300
 
 
 def test_a_400_is_terminal_and_not_retried(db, fake_openai):

@@ -184,3 +184,17 @@ def test_the_example_embedding_and_stt_configs_are_valid():
 
     assert [e.section for e in config.load_file(examples / "embedding.conf.json")] == ["openai/text-embedding-ada-002"]
     assert [e.section for e in config.load_file(examples / "stt.conf.json")] == ["openai/whisper-1"]
+
+
+def test_the_system_check_reports_a_broken_file(settings, tmp_path):
+    from apps.llm.checks import check_provider_files
+
+    settings.LLM_MODELS_CONF = write(tmp_path, {"openai/gpt-4o": {}})
+    settings.LLM_EMBEDDING_CONF = None
+    settings.LLM_STT_CONF = None
+
+    errors = check_provider_files()
+
+    assert [(e.id, e.msg) for e in errors] == [
+        ("llm.E001", f"{settings.LLM_MODELS_CONF}: [openai/gpt-4o] has no API key")
+    ]

@@ -52,7 +52,7 @@ def test_the_prompts_the_platform_needs_are_there():
 
 
 def test_task_run_asks_for_missing_information_only_before_a_result_exists():
-    declared = load_file(REPO / "prompts/chat/task_run.mpt").declared
+    declared = load_file(REPO / "prompts/chat/task_run.mpt").declared or {}
 
     first = MPT("chat/task_run", **declared).render()
     review = MPT("chat/task_run", **(declared | {"produced_text_done": True})).render()
