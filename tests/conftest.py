@@ -51,3 +51,22 @@ def other_client(other_user: User) -> APIClient:
 @pytest.fixture
 def admin_client(admin_user: User) -> APIClient:
     return client_for(admin_user)
+
+
+@pytest.fixture
+def fake_llm(db, settings):
+    """The offline fake LLM (no provider files: fake chat, hashing embedder, fake transcriber).
+
+    The fixture's value queues exact replies for the next fake chat calls, first in first out:
+    ``fake_llm("<execution><title>T</title><draft>D</draft></execution>")``. Unscripted calls follow
+    the fake's tag-protocol rules (docs/llm.md). The queue lives in Redis, so worker processes see it.
+    """
+    from apps.llm import fake
+
+    settings.LLM_MODELS_CONF = None
+    settings.LLM_EMBEDDING_CONF = None
+    settings.LLM_STT_CONF = None
+    settings.LLM_FAKE_TOKEN_DELAY_MS = 0
+    fake.clear_script()
+    yield fake.script_replies
+    fake.clear_script()

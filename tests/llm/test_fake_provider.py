@@ -224,3 +224,13 @@ def test_company_infos_json(db, offline_llm, fake_script):
 
     assert data == {"name": "Acme", "description": "Acme installs solar panels. We also sell batteries.", "emoji": "☀️"}
     assert json.loads(json.dumps(data)) == data
+
+
+def test_the_shared_fake_llm_fixture_queues_replies(fake_llm):
+    fake_llm("<ask_user_primary_info>Which client?</ask_user_primary_info>")
+
+    first = services.chat("Write the email")
+    second = services.chat("Write the email")
+
+    assert first.text == "<ask_user_primary_info>Which client?</ask_user_primary_info>"
+    assert (first.provider, second.text) == ("fake", "Fake answer: Write the email")
