@@ -31,6 +31,7 @@ def _configure() -> None:
         task_queues=[Queue(name) for name in QUEUES],
         task_default_queue="background",
         task_routes={
+            "apps.chat.tasks.resend_unacked_events": {"queue": "notifications"},
             "apps.chat.tasks.*": {"queue": "llm"},
             "apps.executions.tasks.*": {"queue": "llm"},
             "apps.llm.tasks.*": {"queue": "llm"},

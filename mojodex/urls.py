@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("apps.core.api.urls")),
+    path("", include("apps.chat.api.urls")),
+    path("", include("apps.executions.api.urls")),
 ]
 
 handler404 = "apps.core.api.errors.json_not_found"

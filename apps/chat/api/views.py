@@ -1,0 +1,80 @@
+"""Chat routes: ``PUT /user_message`` (every chat turn starts here)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.chat import services
+from apps.chat.api.serializers import StoredMessageSerializer, UserMessageSerializer, server_time
+from apps.executions.models import UserTaskExecution
+
+
+class UserMessageView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UserMessageSerializer, "application/json": UserMessageSerializer},
+        responses={
+            200: OpenApiResponse(
+                StoredMessageSerializer,
+                description='the stored message (also on a retry); `{"status": "processing"}` while the '
+                "same message is still being received",
+            ),
+            400: OpenApiResponse(description="bad input, named in `error`"),
+            404: OpenApiResponse(description="session or execution not found"),
+        },
+        summary="Send a chat message; the answer arrives on the session WebSocket",
+    )
+    def put(self, request: Request) -> Response:
+        serializer = UserMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = services.user_session(request.user, data["session_id"])
+        if session is None:
+            raise NotFound("Session not found")
+        audio_name = None
+        if data.get("file") is not None:
+            audio_name = _store_audio(request.user.pk, session.pk, data["message_id"], data["file"])
+        options = {
+            "platform": data["platform"],
+            "use_message_placeholder": data["use_message_placeholder"],
+            "use_draft_placeholder": data["use_draft_placeholder"],
+            "audio": audio_name is not None,
+        }
+        try:
+            posted = services.post_user_message(
+                request.user,
+                session,
+                message_id=data["message_id"],
+                text=data.get("text"),
+                audio_file=audio_name,
+                message_date=server_time(data["message_date"], request.user.timezone_offset),
+                message_pk=data.get("message_pk"),
+                user_task_execution_pk=data.get("user_task_execution_pk"),
+                options=options,
+            )
+        except UserTaskExecution.DoesNotExist:
+            raise NotFound("user_task_execution_pk: no such execution in this session") from None
+        if posted.processing:
+            return Response({"status": "processing"}, status=status.HTTP_200_OK)
+        return Response(posted.message.message, status=status.HTTP_200_OK)
+
+
+def _store_audio(user_id: str, session_id: str, message_id: str, upload) -> str:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from apps.executions.services import safe_filename, session_dir
+
+    folder = session_dir(user_id, session_id) / "user_messages_audios"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = safe_filename(message_id) + Path(upload.name).suffix.lower()
+    with open(folder / name, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return name

@@ -1,0 +1,88 @@
+"""The instruct-task assistant: one prompt, the conversation, and the tag protocol.
+
+The answer is either a question (``<ask_user_primary_info>``), a delivery (``<execution>`` with
+``<title>``/``<draft>``: a new produced text version and a ``draft_message``), or plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+
+from apps.chat.assistants import context
+from apps.chat.assistants.streaming import TokenRouter, placeholder_or_chat
+from apps.chat.models import Generation
+from apps.llm import services as llm
+from apps.llm import tags
+
+_HIDDEN = re.compile(r"<(user_language|missing_[a-z0-9_]+)>.*?</\1>", re.DOTALL)
+
+
+def visible_text(raw: str) -> str:
+    """The answer without the chain-of-thought tags the user never sees."""
+    return tags.strip_tags(_HIDDEN.sub("", raw))
+
+
+def transcribe_pending_audio(generation: Generation) -> None:
+    """A voice message is transcribed by the worker (with the user's vocabulary), not the web process."""
+    from apps.chat.voice import transcribe_message
+
+    if generation.user_message is not None and "text" not in (generation.user_message.message or {}):
+        transcribe_message(generation.user_message)
+
+
+def run(generation: Generation) -> None:
+    from apps.chat import services as chat
+    from apps.executions import services as executions
+
+    transcribe_pending_audio(generation)
+    execution = generation.user_task_execution
+    assert execution is not None
+    user = generation.session.user
+    prompt = llm.render_prompt(
+        "chat/task_run",
+        **context.base_values(user),
+        **context.task_values(execution),
+        audio_message=bool(generation.options.get("audio")),
+        tag_proper_nouns=generation.options.get("platform") == "mobile",
+    )
+    router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_USER_PRIMARY_INFO,))
+    result = placeholder_or_chat(
+        generation.options,
+        assistant="instruct",
+        on_token=router,
+        run_llm=lambda: llm.chat(
+            prompt,
+            conversation=chat.conversation(generation.session_id),
+            user_id=user.pk,
+            task_name=execution.user_task.task.name_for_system,
+            execution_pk=execution.pk,
+            on_token=router,
+        ),
+    )
+    raw = result.text.strip()
+    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
+    language = tags.extract(raw, tags.USER_LANGUAGE).lower() or None
+    if language:
+        content["language"] = language
+    if tags.has(raw, tags.EXECUTION):
+        execution_text = tags.extract(raw, tags.EXECUTION)
+        if tags.has(execution_text, tags.DRAFT):
+            title, production = tags.title_and_draft(execution_text)
+            with transaction.atomic():  # the version exists only with its message and event
+                version = executions.save_produced_text_version(
+                    user_id=user.pk, title=title, production=production, execution=execution, embed=False
+                )
+                content.update(executions.version_payload(version))
+                chat.finish_generation(generation, content, draft=True)
+                executions.after_draft(execution)
+            executions.embed_version(version, user.pk)
+            return
+        content["text"] = visible_text(execution_text)
+    elif tags.has(raw, tags.ASK_USER_PRIMARY_INFO):
+        content["text"] = tags.extract(raw, tags.ASK_USER_PRIMARY_INFO)
+    else:
+        content["text"] = visible_text(raw)
+    chat.finish_generation(generation, content, draft=False)

@@ -1,0 +1,98 @@
+"""Routing of a streamed answer to ``mojo_token`` / ``draft_token`` events, as the original.
+
+Token payloads are cumulative (the whole text so far); the latest is kept as the partial text of
+the session. A heartbeat keeps the generation's lease while tokens flow.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from apps.chat import delivery, events
+from apps.llm import services as llm
+from apps.llm import tags
+
+HEARTBEAT_EVERY = 5.0
+
+
+def draft_token_payload(session_id: str, execution_text: str) -> events.DraftToken:
+    title = tags.extract(execution_text, tags.TITLE)
+    draft = tags.extract(execution_text, tags.DRAFT)
+    return {
+        "produced_text_title": title,
+        "produced_text": draft,
+        "text": f"{title}\n{draft}" if title else draft,
+        "session_id": session_id,
+    }
+
+
+class TokenRouter:
+    """``on_token`` callback for ``llm.chat``: decides what each prefix of the answer shows."""
+
+    def __init__(self, session_id: str, generation_pk: int, message_tags: tuple[str, ...]):
+        self.session_id = session_id
+        self.generation_pk = generation_pk
+        self.message_tags = message_tags
+        self._last_beat = time.monotonic()
+        self._last_sent: tuple[str, str] | None = None
+
+    def __call__(self, token: str, text_so_far: str) -> bool:
+        self._beat()
+        text = text_so_far.strip()
+        if not text:
+            return False
+        if not text.startswith("<"):
+            self._send(events.MOJO_TOKEN, {"text": text, "session_id": self.session_id})
+            return False
+        for tag in self.message_tags:
+            if tags.has(text, tag):
+                content = tags.extract(text, tag)
+                if content:
+                    self._send(events.MOJO_TOKEN, {"text": content, "session_id": self.session_id})
+                return False
+        if tags.has(text, tags.EXECUTION):
+            payload = draft_token_payload(self.session_id, tags.extract(text, tags.EXECUTION))
+            if payload["text"]:
+                self._send(events.DRAFT_TOKEN, dict(payload))
+        return False
+
+    def _send(self, event: str, payload: dict) -> None:
+        key = (event, payload["text"])
+        if key == self._last_sent:
+            return  # a token that changed nothing visible (inside a hidden tag)
+        self._last_sent = key
+        delivery.publish_token(self.session_id, event, payload)
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        if now - self._last_beat >= HEARTBEAT_EVERY:
+            from apps.chat.services import heartbeat
+
+            heartbeat(self.generation_pk)
+            self._last_beat = now
+
+
+def text_edit_router(session_id: str, generation_pk: int) -> Callable[[str, str], bool]:
+    """Text-edit answers are a bare title/draft: every prefix is a draft token."""
+    router = TokenRouter(session_id, generation_pk, ())
+
+    def on_token(token: str, text_so_far: str) -> bool:
+        router._beat()
+        payload = draft_token_payload(session_id, text_so_far)
+        if payload["text"]:
+            router._send(events.DRAFT_TOKEN, dict(payload))
+        return False
+
+    return on_token
+
+
+def placeholder_or_chat(
+    options: dict, *, assistant: str, on_token: Callable[[str, str], bool], run_llm
+) -> llm.LLMResult:  # type: ignore[no-untyped-def]
+    """Placeholder mode (``use_message_placeholder``/``use_draft_placeholder``) or the real LLM."""
+    if options.get("use_draft_placeholder"):
+        return llm.placeholder("draft", assistant=assistant, on_token=on_token)
+    if options.get("use_message_placeholder"):
+        return llm.placeholder("message", assistant=assistant, on_token=on_token)
+    return run_llm()

@@ -1,0 +1,114 @@
+"""Execution routes: create an execution, run it from its form, apply a text-edit action."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.chat.services import TermsNotAccepted
+from apps.executions import selectors, services
+from apps.executions.api.serializers import (
+    CreatedExecutionSerializer,
+    CreateExecutionSerializer,
+    RunExecutionSerializer,
+    SuccessSerializer,
+)
+from apps.executions.models import UserTask, UserTaskExecution
+
+
+def owned_execution(user, pk: int) -> UserTaskExecution:  # type: ignore[no-untyped-def]
+    """The user's (not deleted) execution; another user's is a 404 like a missing one."""
+    execution = (
+        UserTaskExecution.objects.select_related("user_task__task", "session")
+        .filter(pk=pk, user_task__user=user, deleted_by_user__isnull=True)
+        .first()
+    )
+    if execution is None:
+        raise NotFound("user_task_execution_pk: not found")
+    return execution
+
+
+def terms_error() -> Response:
+    return Response({"error": "Terms and conditions not accepted"}, status=status.HTTP_401_UNAUTHORIZED)
+
+
+class UserTaskExecutionView(APIView):
+    @extend_schema(
+        request=CreateExecutionSerializer,
+        responses={
+            200: CreatedExecutionSerializer,
+            401: OpenApiResponse(description="terms and conditions not accepted"),
+            402: OpenApiResponse(description='`{"error": "no_purchase"}`: no active purchase allows this task'),
+            404: OpenApiResponse(description="user task not found"),
+        },
+        summary="Create an execution of one of the user's tasks (not started until run or first message)",
+    )
+    def put(self, request: Request) -> Response:
+        from apps.products.services import NoPurchase
+
+        serializer = CreateExecutionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user_task = (
+            UserTask.objects.select_related("task")
+            .filter(pk=data["user_task_pk"], user=request.user, enabled=True)
+            .first()
+        )
+        if user_task is None:
+            raise NotFound("user_task_pk: not found")
+        origin = None
+        if data.get("user_task_execution_fk") is not None:
+            origin = owned_execution(request.user, data["user_task_execution_fk"])
+        try:
+            execution = services.create_execution(
+                request.user, user_task, platform=data["platform"], predefined_action_from=origin
+            )
+        except NoPurchase:
+            return Response({"error": "no_purchase"}, status=status.HTTP_402_PAYMENT_REQUIRED)
+        except TermsNotAccepted:
+            return terms_error()
+        task = user_task.task
+        return Response(
+            {
+                "user_task_execution_pk": execution.pk,
+                "json_input": execution.json_input_values,
+                "actions": selectors.predefined_actions(task, request.user.language_code),
+                "text_edit_actions": selectors.text_edit_actions(task, request.user.language_code),
+                "session_id": execution.session_id,
+                "intro_done": request.user.company_id is not None,
+            }
+        )
+
+
+class UserTaskExecutionRunView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": RunExecutionSerializer, "application/json": RunExecutionSerializer},
+        responses={
+            200: SuccessSerializer,
+            400: OpenApiResponse(description="an input does not fit the task's form (named in `error`)"),
+            404: OpenApiResponse(description="execution not found"),
+        },
+        summary="Start an execution from its form; the result streams on the session WebSocket",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RunExecutionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        execution = owned_execution(request.user, data["user_task_execution_pk"])
+        options = {
+            "platform": data["platform"],
+            "use_message_placeholder": data["use_message_placeholder"],
+            "use_draft_placeholder": data["use_draft_placeholder"],
+        }
+        try:
+            services.run_from_form(execution, data["inputs"], request.FILES, options)
+        except services.InputError as error:
+            raise ValidationError({error.field: error.message}) from None
+        return Response({"success": "ok"})

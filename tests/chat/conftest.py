@@ -1,0 +1,26 @@
+"""Chat test fixtures: an instruct execution ready to run, offline LLM without token delay."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ExecutionFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _instant_fake_llm(settings):
+    settings.LLM_MODELS_CONF = None
+    settings.LLM_EMBEDDING_CONF = None
+    settings.LLM_STT_CONF = None
+    settings.LLM_FAKE_TOKEN_DELAY_MS = 0
+
+
+@pytest.fixture
+def member(db):
+    """A user who accepted the terms (the conftest ``user`` has not)."""
+    return UserFactory(email="member@example.com", name="Member")
+
+
+@pytest.fixture
+def execution(member):
+    return ExecutionFactory(user_task__user=member)

@@ -1,0 +1,94 @@
+"""factory_boy factories of the objects most tests need (seeded Faker for repeatable values)."""
+
+from __future__ import annotations
+
+import factory
+import factory.random
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from apps.accounts.models import User
+from apps.catalog.models import Task, TaskDisplayedData, TaskType, TextType
+from apps.chat.models import Session, SessionMode
+from apps.executions.models import UserTask, UserTaskExecution
+
+factory.random.reseed_random(20261124)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Faker("name")
+    language_code = "en"
+    terms_and_conditions_accepted = factory.LazyFunction(timezone.now)
+
+
+class TaskFactory(DjangoModelFactory):
+    class Meta:
+        model = Task
+        skip_postgeneration_save = True
+
+    type = TaskType.INSTRUCT
+    name_for_system = factory.Sequence(lambda n: f"write_summary_{n}")
+    definition_for_system = "The user needs a short summary of their notes."
+    final_instruction = "Write the summary."
+    icon = "📝"
+    output_text_type = factory.LazyFunction(lambda: TextType.objects.get_or_create(name="document")[0])
+    output_format_instruction_title = "SHORT TITLE"
+    output_format_instruction_draft = "THE SUMMARY"
+    infos_to_extract = factory.LazyFunction(lambda: [{"info_name": "notes", "description": "the notes"}])
+
+    @factory.post_generation
+    def displayed(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            TaskDisplayedData.objects.create(
+                task=self,
+                language_code="en",
+                name_for_user="Summary",
+                definition_for_user="Summarise your notes",
+                json_input=[
+                    {
+                        "input_name": "notes",
+                        "description_for_user": "Your notes",
+                        "description_for_system": "The user's notes",
+                        "placeholder": "Paste your notes",
+                        "type": "text_area",
+                    }
+                ],
+            )
+
+
+class UserTaskFactory(DjangoModelFactory):
+    class Meta:
+        model = UserTask
+
+    user = factory.SubFactory(UserFactory)
+    task = factory.SubFactory(TaskFactory)
+    enabled = True
+
+
+class SessionFactory(DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    user = factory.SubFactory(UserFactory)
+    platform = "webapp"
+    starting_mode = SessionMode.FORM
+
+
+class ExecutionFactory(DjangoModelFactory):
+    """A created, not yet started execution with the task's form (values empty)."""
+
+    class Meta:
+        model = UserTaskExecution
+
+    user_task = factory.SubFactory(UserTaskFactory)
+    session = factory.LazyAttribute(lambda o: SessionFactory(user=o.user_task.user))
+    json_input_values = factory.LazyAttribute(
+        lambda o: [
+            dict(item, value=None) for item in o.user_task.task.displayed_data.get(language_code="en").json_input
+        ]
+    )
