@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -38,7 +40,8 @@ def _form_run(execution, notes="Budget approved. Next review in March.", options
 
 def test_it_delivers_a_draft_from_the_form_inputs(execution, scripted):
     scripted(
-        "<user_language>en</user_language><execution><title>March review</title><draft>Budget approved.</draft></execution>"
+        "<user_language>en</user_language>"
+        + "<execution><title>March review</title><draft>Budget approved.</draft></execution>"
     )
     generation = _form_run(execution)
 
@@ -94,7 +97,8 @@ def test_it_refuses_to_run_twice_at_once_but_takes_over_a_dead_worker(execution)
 
 def test_it_asks_a_question_when_information_is_missing(execution, scripted):
     scripted(
-        "<user_language>en</user_language><missing_notes>yes</missing_notes><ask_user_primary_info>What were the notes?</ask_user_primary_info>"
+        "<user_language>en</user_language><missing_notes>yes</missing_notes>"
+        + "<ask_user_primary_info>What were the notes?</ask_user_primary_info>"
     )
     generation = _form_run(execution, notes="")
     services.run_generation(generation.pk)
@@ -150,7 +154,7 @@ def test_it_streams_cumulative_draft_tokens_and_keeps_the_partial(
     assert partials[-1]["data"]["text"] == "Hello world\nOne two three"  # kept while streaming
     drafts = [data["text"] for event, data in sent if event == "draft_token"]
     assert drafts[-1] == "Hello world\nOne two three"
-    assert all(len(later) > len(earlier) for earlier, later in zip(drafts, drafts[1:], strict=False))
+    assert all(len(later) > len(earlier) for earlier, later in itertools.pairwise(drafts))
     assert len(drafts) >= 3
     assert delivery.partial(execution.session_id) is None  # cleared once the final message is stored
 
@@ -188,8 +192,10 @@ def test_it_uses_the_draft_placeholder_without_calling_the_llm(execution, monkey
     def forbidden(*args, **kwargs):
         raise AssertionError("the LLM must not be called in placeholder mode")
 
+    from apps.llm import services as llm
+
     monkeypatch.setattr("apps.llm.services.chat", forbidden)
-    monkeypatch.setattr("apps.llm.placeholders.STEP_SECONDS", 0)
+    monkeypatch.setattr(llm, "placeholder", functools.partial(llm.placeholder, step_seconds=0))
     generation = _form_run(execution, options={"use_draft_placeholder": True})
     services.run_generation(generation.pk)
 
