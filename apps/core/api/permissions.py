@@ -27,6 +27,11 @@ class BackofficeSecretAuthentication(authentication.BaseAuthentication):
             return AnonymousUser(), BACKOFFICE
         return None
 
+    def authenticate_header(self, request: Request) -> str:
+        """DRF answers 401 (not 403) to an anonymous request only when the first class names a
+        scheme; this class runs first, so it names the token scheme clients should use."""
+        return "Token"
+
 
 def is_admin_request(request: Request) -> bool:
     return request.auth == BACKOFFICE or bool(getattr(request.user, "is_staff", False))
