@@ -36,7 +36,7 @@ def _session_with_message():
 
 
 async def test_it_refuses_another_users_session_with_4403():
-    owner, session, _ = await _session_with_message()
+    _, session, _ = await _session_with_message()
     intruder = await database_sync_to_async(UserFactory)(email="intruder@example.com")
     communicator = await _connect(intruder, session.pk)
     assert (await communicator.receive_json_from(timeout=5))["event"] == "error"
@@ -81,7 +81,7 @@ async def test_it_stores_an_ack_and_stops_replaying_the_message():
 
 
 async def test_it_forwards_live_events_and_the_partial_text_of_a_running_generation():
-    owner, session, message = await _session_with_message()
+    owner, session, _ = await _session_with_message()
     await database_sync_to_async(delivery.publish_token)(
         session.pk,
         events.DRAFT_TOKEN,
