@@ -11,7 +11,7 @@ import os
 
 from celery import Celery
 from celery.signals import setup_logging
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mojodex.settings")
 
@@ -28,7 +28,7 @@ def _configure() -> None:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        task_queues=[Queue(name) for name in QUEUES],
+        task_queues=[Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES],
         task_default_queue="background",
         task_routes={
             "apps.chat.tasks.resend_unacked_events": {"queue": "notifications"},

@@ -111,7 +111,9 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            # redis-py 8 reads with a 5 s socket timeout by default, the same as channels-redis'
+            # blocking receive: a quiet socket would then die with TimeoutError. Read longer.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
             "prefix": env_str("MOJODEX_CHANNEL_PREFIX", "mojodex"),
             "capacity": 1000,
             "expiry": 60,

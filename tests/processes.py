@@ -70,7 +70,13 @@ def wait_for(predicate, timeout: float, interval: float = 0.2, message: str = "c
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
+def worker_env() -> dict[str, str]:
+    """Extra environment of the worker process (a test module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` on every queue, consuming from the run's broker."""
     from celery_app import QUEUES, app
 
@@ -97,7 +103,7 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[subprocess.Pop
             "--without-mingle",
         ],
         cwd=ROOT,
-        env=process_env(),
+        env=process_env(**worker_env),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -32,5 +32,7 @@ def test_it_routes_each_app_to_its_queue():
         ("apps.workflows.tasks.execute_step", "workflows"),
         ("apps.todos.tasks.extract_todos", "background"),
         ("apps.notifications.tasks.send_email", "notifications"),
+        ("apps.chat.tasks.resend_unacked_events", "notifications"),
     ]:
-        assert router.route({}, task_name)["queue"].name == queue
+        route = router.route({}, task_name)
+        assert (route["queue"].name, route["queue"].exchange.name, route["queue"].routing_key) == (queue,) * 3
