@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 LANG = "<user_language>en</user_language>"
 FIRST = LANG + "<execution><title>March review</title><draft>Budget approved. Next review in March.</draft></execution>"
 SECOND = LANG + (
-    "<execution><title>March review</title><draft>Budget approved unanimously. Next review in March.</draft></execution>"
+    "<execution><title>March review</title>"
+    "<draft>Budget approved unanimously. Next review in March.</draft></execution>"
 )
 
 
