@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import ExecutionFactory, UserFactory
+from tests.llm.conftest import fake_openai  # noqa: F401  (the fake OpenAI server fixture)
 
 
 @pytest.fixture(autouse=True)

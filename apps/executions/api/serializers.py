@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.chat.models import PlatformName
@@ -28,6 +29,12 @@ class CreatedExecutionSerializer(serializers.Serializer):
     intro_done = serializers.BooleanField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": 'JSON list: [{"input_name": "...", "input_value": "..."}] (a JSON string in multipart forms)',
+    }
+)
 class InputsField(serializers.Field):
     """``inputs``: a JSON string (multipart form) or a list: ``[{input_name, input_value}]``."""
 
