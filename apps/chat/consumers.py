@@ -76,7 +76,8 @@ class SessionConsumer(AuthenticatedConsumer):
             await self.send_json({"event": "error", "data": {"error": "expected a JSON object"}})
             return
         event = content.get("event")
-        data = content.get("data") if isinstance(content.get("data"), dict) else {}
+        raw_data = content.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
         if event == "ping":
             await self.send_json({"event": "pong", "data": {}})
         elif event == "ack":

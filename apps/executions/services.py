@@ -94,7 +94,7 @@ def version_payload(version: ProducedTextVersion) -> dict[str, Any]:
         "produced_text_pk": version.produced_text_id,
         "produced_text_version_pk": version.pk,
         "text": f"{title}\n{version.production}" if title else version.production,
-        "text_type": version.text_type.name if version.text_type_id else None,
+        "text_type": version.text_type.name if version.text_type is not None else None,
     }
 
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.chat import services
 from apps.chat.api.serializers import StoredMessageSerializer, UserMessageSerializer, server_time
+from apps.core.api.permissions import request_user
 from apps.executions.models import UserTaskExecution
 
 
@@ -32,15 +33,16 @@ class UserMessageView(APIView):
         summary="Send a chat message; the answer arrives on the session WebSocket",
     )
     def put(self, request: Request) -> Response:
+        user = request_user(request)
         serializer = UserMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        session = services.user_session(request.user, data["session_id"])
+        session = services.user_session(user, data["session_id"])
         if session is None:
             raise NotFound("Session not found")
         audio_name = None
         if data.get("file") is not None:
-            audio_name = _store_audio(request.user.pk, session.pk, data["message_id"], data["file"])
+            audio_name = _store_audio(user.pk, session.pk, data["message_id"], data["file"])
         options = {
             "platform": data["platform"],
             "use_message_placeholder": data["use_message_placeholder"],
@@ -49,12 +51,12 @@ class UserMessageView(APIView):
         }
         try:
             posted = services.post_user_message(
-                request.user,
+                user,
                 session,
                 message_id=data["message_id"],
                 text=data.get("text"),
                 audio_file=audio_name,
-                message_date=server_time(data["message_date"], request.user.timezone_offset),
+                message_date=server_time(data["message_date"], user.timezone_offset),
                 message_pk=data.get("message_pk"),
                 user_task_execution_pk=data.get("user_task_execution_pk"),
                 options=options,

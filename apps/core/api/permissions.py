@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from rest_framework import authentication, permissions
+from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 BACKOFFICE = "backoffice"
 
@@ -44,3 +47,13 @@ class IsAdmin(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_admin_request(request)
+
+
+def request_user(request: Request) -> User:
+    """The authenticated ``User`` of a request behind ``IsAuthenticated`` (typed for callers)."""
+    from apps.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user
