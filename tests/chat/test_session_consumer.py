@@ -105,3 +105,17 @@ async def test_it_forwards_live_events_and_the_partial_text_of_a_running_generat
     await communicator.send_json_to({"event": "ack", "data": {}})
     assert (await communicator.receive_json_from(timeout=5))["data"]["error"].startswith("ack needs")
     await communicator.disconnect()
+
+
+async def test_it_replays_from_postgres_after_redis_lost_everything(settings):
+    import redis
+
+    owner, session, message = await _session_with_message()
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.flushdb()  # the live wire forgets everything; the event log does not
+    client.close()
+    communicator = await _connect(owner, session.pk, last_seq=0)
+    replayed = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+    assert [(m["seq"], m["event"]) for m in replayed] == [(1, "user_task_execution_title"), (2, "mojo_message")]
+    assert replayed[1]["data"]["message_pk"] == message.pk
+    await communicator.disconnect()
