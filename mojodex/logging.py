@@ -75,6 +75,7 @@ def configure(level: str = "INFO", *, json_output: bool = True) -> None:
                 "daphne": {"level": "WARNING"},
                 "openai": {"level": "WARNING"},
                 "httpx": {"level": "WARNING"},
+                "httpx2": {"level": "WARNING"},
                 "pgserver": {"level": "WARNING"},
             },
         }
