@@ -135,6 +135,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840, minimu
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 
+# --- Workflows --------------------------------------------------------------------------------
+# Durable step runs (apps/workflows, docs/adr/0003-durable-workflow-steps.md) and the web search
+# of the web_research_synthesis workflow (workflow_steps/web_research_synthesis).
+# A running step whose worker has not refreshed its heartbeat for this many seconds is taken over
+# by another worker (heartbeats come every third of it).
+WORKFLOW_STEP_LEASE = env_int("MOJODEX_WORKFLOW_STEP_LEASE", 120, minimum=2)
+# A step is run at most this many times (worker deaths and retried LLM failures included).
+WORKFLOW_STEP_MAX_ATTEMPTS = env_int("MOJODEX_WORKFLOW_STEP_MAX_ATTEMPTS", 5, minimum=1)
+# A step still waiting for a worker after this many seconds is queued again by the beat sweep.
+WORKFLOW_PENDING_REQUEUE_AFTER = env_int("MOJODEX_WORKFLOW_PENDING_REQUEUE_AFTER", 600, minimum=1)
+# Search endpoint answering JSON (SearxNG `format=json`, SerpAPI, Bing v7 shapes); empty: no web search.
+WEB_SEARCH_URL = env_url("MOJODEX_WEB_SEARCH_URL", "", schemes={"http", "https"})
+WEB_SEARCH_API_KEY = env_secret("MOJODEX_WEB_SEARCH_API_KEY")
+WEB_SEARCH_RESULTS = env_int("MOJODEX_WEB_SEARCH_RESULTS", 5, minimum=1)
+WEB_SEARCH_TIMEOUT = env_int("MOJODEX_WEB_SEARCH_TIMEOUT", 15, minimum=1)
+WEB_FETCH_TIMEOUT = env_int("MOJODEX_WEB_FETCH_TIMEOUT", 20, minimum=1)
+WEB_FETCH_MAX_BYTES = env_int("MOJODEX_WEB_FETCH_MAX_BYTES", 2_000_000, minimum=1024)
+# --- end of workflows ---------------------------------------------------------------------------
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 # The original's werkzeug hashes are verified by User.check_password and upgraded on login.

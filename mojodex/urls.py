@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.chat.api.urls")),
     path("", include("apps.executions.api.urls")),
+    path("", include("apps.workflows.api.urls")),
 ]
 
 handler404 = "apps.core.api.errors.json_not_found"

@@ -271,6 +271,19 @@ def finish_generation(generation: Generation, message_content: dict[str, Any], *
     return message
 
 
+@transaction.atomic
+def finish_generation_without_message(generation: Generation) -> None:
+    """Mark a turn done that answers with an action instead of a message (the workflow
+    assistant's ``<user_instruction>`` re-runs a step; the original stores no message)."""
+    locked = Generation.objects.select_for_update().get(pk=generation.pk)
+    if locked.status != Generation.Status.RUNNING:
+        raise GenerationBusy(f"generation {generation.pk} was taken over")  # lost the lease
+    Generation.objects.filter(pk=generation.pk).update(
+        status=Generation.Status.DONE, finished_at=timezone.now(), error=""
+    )
+    transaction.on_commit(lambda: delivery.clear_partial(generation.session_id))
+
+
 # --- text-edit actions ---------------------------------------------------------------------------
 
 

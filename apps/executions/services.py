@@ -350,10 +350,13 @@ def run_from_form(
     locked = UserTaskExecution.objects.select_for_update().select_related("user_task__task").get(pk=execution.pk)
     if locked.start_date is not None:
         return False
-    if locked.user_task.task.type == TaskType.WORKFLOW:
-        raise InputError("user_task_execution_pk", "workflow executions are not available yet")
     locked.json_input_values = fill_inputs(locked, inputs, files)
     locked.save(update_fields=["json_input_values"])
     mark_started(locked)
-    start_form_run(locked, options)
+    if locked.user_task.task.type == TaskType.WORKFLOW:
+        from apps.workflows.services import start as start_workflow
+
+        start_workflow(locked)  # the first step is queued after commit
+    else:
+        start_form_run(locked, options)
     return True

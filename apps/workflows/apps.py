@@ -1,3 +1,5 @@
+"""workflows: see ARCHITECTURE.md (Layout)."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class WorkflowsConfig(AppConfig):
     name = "apps.workflows"
     label = "workflows"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from apps.workflows import checks  # noqa: F401 - registers the system check

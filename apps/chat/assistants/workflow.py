@@ -1,17 +1,95 @@
-"""Chat on a workflow execution (review of a step, edits of the result).
+"""The workflow assistant: chat on a workflow execution (reference assistants-and-prompts §2-§4).
 
-Not built yet: it arrives with the workflow engine (issue "Workflow tasks"). Until then a chat
-message on a workflow execution gets a clear error event instead of a silent failure.
+While the workflow runs, the chat is the review of a rejected step: the model answers with
+``<no_go_explanation>`` (the user wants to change the inputs or a validated step: not possible),
+``<ask_for_clarification>`` (unclear), or ``<user_instruction>`` (clear: the step under review is
+invalidated with that instruction and runs again — no assistant message is stored for this turn).
+Once the workflow delivered its result, the same chat edits it: ``<execution>`` with ``<title>`` and
+``<draft>`` becomes a new produced text version and a ``draft_message``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+
+from apps.chat.assistants import context
+from apps.chat.assistants.instruct import transcribe_pending_audio, visible_text
+from apps.chat.assistants.streaming import TokenRouter, placeholder_or_chat
 from apps.chat.models import Generation
+from apps.llm import services as llm
+from apps.llm import tags
 
-
-class WorkflowChatUnavailable(Exception):
-    pass
+NOTHING_TO_REVIEW = "No step of this workflow is waiting for your review right now."
 
 
 def run(generation: Generation) -> None:
-    raise WorkflowChatUnavailable("Chat on workflow executions is not available yet")
+    from apps.chat import services as chat
+    from apps.executions import services as executions
+    from apps.workflows import services as workflows
+    from apps.workflows.locks import lock_execution
+
+    transcribe_pending_audio(generation)
+    execution = generation.user_task_execution
+    assert execution is not None
+    user = generation.session.user
+    task = execution.user_task.task
+    prompt = llm.render_prompt(
+        "chat/workflow_run",
+        **context.base_values(user),
+        workflow={"name_for_system": task.name_for_system, "definition": task.definition_for_system},
+        user_workflow_inputs=execution.json_input_values or [],
+        produced_text_done=execution.produced_texts.exists(),
+        audio_message=bool(generation.options.get("audio")),
+        tag_proper_nouns=generation.options.get("platform") == "mobile",
+    )
+    router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_FOR_CLARIFICATION, tags.USER_INSTRUCTION))
+    result = placeholder_or_chat(
+        generation.options,
+        assistant="workflow",
+        on_token=router,
+        run_llm=lambda: llm.chat(
+            prompt,
+            conversation=chat.conversation(generation.session_id),
+            user_id=user.pk,
+            task_name=task.name_for_system,
+            execution_pk=execution.pk,
+            on_token=router,
+        ),
+    )
+    raw = result.text.strip()
+    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
+    language = tags.extract(raw, tags.USER_LANGUAGE).lower() or None
+    if language:
+        content["language"] = language
+
+    if tags.has(raw, tags.EXECUTION):
+        execution_text = tags.extract(raw, tags.EXECUTION)
+        if tags.has(execution_text, tags.DRAFT):
+            title, production = tags.title_and_draft(execution_text)
+            with transaction.atomic():  # the workflow lock first: one lock order with the engine
+                lock_execution(execution.pk)
+                version = executions.save_produced_text_version(
+                    user_id=user.pk, title=title, production=production, execution=execution, embed=False
+                )
+                content.update(executions.version_payload(version))
+                chat.finish_generation(generation, content, draft=True)
+                executions.after_draft(execution)
+            executions.embed_version(version, user.pk)
+            return
+        content["text"] = visible_text(execution_text)
+    elif tags.has(raw, tags.NO_GO_EXPLANATION):
+        content["text"] = tags.extract(raw, tags.NO_GO_EXPLANATION)
+    elif tags.has(raw, tags.ASK_FOR_CLARIFICATION):
+        content["text"] = tags.extract(raw, tags.ASK_FOR_CLARIFICATION)
+    elif tags.has(raw, tags.USER_INSTRUCTION) and tags.extract(raw, tags.USER_INSTRUCTION):
+        with transaction.atomic():
+            invalidated = workflows.invalidate_current_step(execution, tags.extract(raw, tags.USER_INSTRUCTION))
+            if invalidated is not None:
+                chat.finish_generation_without_message(generation)
+                return
+        content["text"] = NOTHING_TO_REVIEW
+    else:
+        content["text"] = visible_text(raw)
+    chat.finish_generation(generation, content, draft=False)

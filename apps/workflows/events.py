@@ -1,0 +1,37 @@
+"""Typed payloads of the workflow events (names in ``apps.chat.events``; fields as the original)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class StepExecution(TypedDict):
+    """The step-execution JSON (reference realtime.md), plus ``rank``, ``item_index`` and ``status``."""
+
+    user_workflow_step_execution_pk: int
+    workflow_step_pk: int
+    step_name_for_user: str | None
+    step_definition_for_user: str | None
+    creation_date: str
+    user_validation_required: bool
+    validated: bool | None
+    parameter: dict[str, Any]
+    result: list[dict[str, Any]] | None
+    error_status: dict[str, Any] | None
+    review_chat_enabled: bool
+    rank: int
+    item_index: int
+    status: str
+
+
+class StepExecutionEvent(StepExecution):
+    session_id: str
+
+
+class ProducedTextEvent(TypedDict):
+    user_task_execution_pk: int
+    produced_text: str
+    produced_text_title: str
+    produced_text_pk: int
+    produced_text_version_pk: int
+    session_id: str

@@ -1,0 +1,1 @@
+"""doc_gen (task generate_documentation_from_video): recording → transcription → chapters → document."""
