@@ -241,6 +241,73 @@ LLM_EMBEDDING_BATCH_SIZE = env_int("MOJODEX_EMBEDDING_BATCH_SIZE", 96, minimum=1
 LLM_EMBEDDING_DIMENSIONS = env_int("MOJODEX_EMBEDDING_DIMENSIONS", 1536, minimum=8)
 LLM_TIKTOKEN_CACHE_DIR = env_path("TIKTOKEN_CACHE_DIR", VAR_DIR / "cache" / "tiktoken")
 
+# --- Accounts and purchases -------------------------------------------------------------------
+# Login providers, password reset, throttling, service secrets, admin e-mails, Stripe, push.
+# Every variable is described in .env.example; behaviour in docs/accounts-and-purchases.md.
+def _throttle_rate(name: str, value: str) -> str:
+    """A DRF rate ``<n>/<second|minute|hour|day>`` (abbreviations accepted)."""
+    import re
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
+        raise ImproperlyConfigured(f"{name} must look like 10/min (n per second|minute|hour|day), got {value!r}")
+    return value.strip()
+
+
+def _derived_secret(purpose: str) -> str:
+    """A secret derived from SECRET_KEY for one purpose, when no explicit one is configured."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+MOJODEX_WEBAPP_URI = env_str("MOJODEX_WEBAPP_URI", "http://localhost:8000/app").rstrip("/")
+RESET_PASSWORD_JWT_SECRET = env_secret("RESET_PASSWORD_JWT_SECRET") or _derived_secret("reset-password")
+RESET_PASSWORD_SECRET_KEY = env_str("RESET_PASSWORD_SECRET_KEY", "__mojodex_reset__") or "__mojodex_reset__"
+RESET_PASSWORD_VALIDITY_MINUTES = env_int("RESET_PASSWORD_VALIDITY_MINUTES", 10, minimum=1)
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8, minimum=1)
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+]
+LOGIN_THROTTLE_ACCOUNT_RATE = _throttle_rate(
+    "LOGIN_THROTTLE_ACCOUNT_RATE", env_str("LOGIN_THROTTLE_ACCOUNT_RATE", "10/min")
+)
+LOGIN_THROTTLE_ADDRESS_RATE = _throttle_rate(
+    "LOGIN_THROTTLE_ADDRESS_RATE", env_str("LOGIN_THROTTLE_ADDRESS_RATE", "30/min")
+)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+GOOGLE_CLIENT_ID = env_list("GOOGLE_CLIENT_ID", [])
+GOOGLE_JWKS_URL = env_url(
+    "GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs", schemes={"https", "http", "file"}
+)
+APPLE_CLIENT_ID = env_list("APPLE_CLIENT_ID", [])
+APPLE_ID = env_str("APPLE_ID")
+APPLE_CLIENT_APP_SECRET = env_secret("APPLE_CLIENT_APP_SECRET")
+APPLE_JWKS_URL = env_url("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys", schemes={"https", "http", "file"})
+APPLE_TOKEN_URL = env_url("APPLE_TOKEN_URL", "https://appleid.apple.com/auth/token", schemes={"https", "http"})
+MICROSOFT_AD_API_URI = env_url(
+    "MICROSOFT_AD_API_URI", "https://graph.microsoft.com/v1.0", schemes={"https", "http"}
+).rstrip("/")
+SOCIAL_LOGIN_TIMEOUT = env_int("SOCIAL_LOGIN_TIMEOUT", 10, minimum=1)
+JWKS_CACHE_SECONDS = env_int("JWKS_CACHE_SECONDS", 3600, minimum=0)
+SCHEDULER_SECRET = env_secret("MOJODEX_SCHEDULER_SECRET")
+WEBAPP_SECRET = env_secret("MOJODEX_WEBAPP_SECRET")
+PURCHASES_EMAIL_RECEIVERS = env_list("PURCHASES_EMAIL_RECEIVERS", [])
+TECHNICAL_EMAIL_RECEIVERS = env_list("TECHNICAL_EMAIL_RECEIVERS", [])
+STRIPE_API_KEY = env_secret("STRIPE_API_KEY")
+STRIPE_WEBHOOK_SECRET_NEW_PURCHASE = env_secret("STRIPE_WEBHOOK_SECRET_NEW_PURCHASE")
+STRIPE_WEBHOOK_SECRET_END_PURCHASE = env_secret("STRIPE_WEBHOOK_SECRET_END_PURCHASE")
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 10, minimum=1)
+FIREBASE_PROJECT_ID = env_str("FIREBASE_PROJECT_ID")
+FIREBASE_SERVICE_ACCOUNT = env_str("FIREBASE_SERVICE_ACCOUNT")
+PURCHASE_EXPIRY_BATCH_SIZE = env_int("PURCHASE_EXPIRY_BATCH_SIZE", 500, minimum=1)
+# --- end of accounts and purchases ---------------------------------------------------------------
+
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOG_JSON = env_bool("LOG_JSON", not DEBUG)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.chat.api.urls")),
     path("", include("apps.executions.api.urls")),
+    path("", include("apps.accounts.api.urls")),
+    path("", include("apps.products.api.urls")),
     path("", include("apps.workflows.api.urls")),
 ]
 

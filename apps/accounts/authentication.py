@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -41,3 +45,22 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+SCHEDULER = "scheduler"
+WEBAPP = "webapp"
+
+
+class ServiceSecretAuthentication(authentication.BaseAuthentication):
+    """The original's service header secrets: ``Authorization: <MOJODEX_SCHEDULER_SECRET>`` or
+    ``<MOJODEX_WEBAPP_SECRET>``. The request stays anonymous; ``request.auth`` says which service
+    (``"scheduler"``/``"webapp"``). An empty secret is never accepted."""
+
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, str] | None:
+        header = (request.headers.get("Authorization") or "").encode()
+        if not header:
+            return None
+        for secret, kind in ((settings.SCHEDULER_SECRET, SCHEDULER), (settings.WEBAPP_SECRET, WEBAPP)):
+            if secret and hmac.compare_digest(header, secret.encode()):
+                return AnonymousUser(), kind
+        return None

@@ -1,0 +1,51 @@
+"""Typed service errors: each carries the HTTP status the API answers with and a clear message.
+
+Services raise them; views turn them into ``{"error": "<message>"}`` with ``status``. The message
+names the offending field (``"email: ..."``) when one is to blame.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(ServiceError):
+    """Bad input (400)."""
+
+    status = 400
+
+
+class Unauthorized(ServiceError):
+    """Missing or wrong credentials where the route itself checks them (401)."""
+
+    status = 401
+
+
+class Forbidden(ServiceError):
+    """Authenticated but not allowed, or an unusable link/token (403)."""
+
+    status = 403
+
+
+class Missing(ServiceError):
+    """Unknown object, or another user's object (404: never reveal which)."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    """The request contradicts the current state: duplicate, already done (409)."""
+
+    status = 409
+
+
+class Unavailable(ServiceError):
+    """A dependency of this route is not configured or not reachable (503)."""
+
+    status = 503
