@@ -33,7 +33,11 @@ def _run_form(client, execution, topic="the sea", n="2"):
 def _validate(client, step_execution_pk, validated=True):
     return client.post(
         "/user_workflow_step_execution",
-        {"datetime": "2026-11-24T10:00:00", "user_workflow_step_execution_pk": step_execution_pk, "validated": validated},
+        {
+            "datetime": "2026-11-24T10:00:00",
+            "user_workflow_step_execution_pk": step_execution_pk,
+            "validated": validated,
+        },
         format="json",
     )
 
@@ -106,7 +110,11 @@ def test_it_runs_the_poem_workflow_step_by_step_with_validations(member):
     _validate(client, writers[0].pk)
 
     version = ProducedTextVersion.objects.get(produced_text__user_task_execution=execution)
-    poem = STANZA.format(topic="the sea, part 1", poem="the sea") + "\n\n" + STANZA.format(topic="the sea, part 2", poem="the sea")
+    poem = (
+        STANZA.format(topic="the sea, part 1", poem="the sea")
+        + "\n\n"
+        + STANZA.format(topic="the sea, part 2", poem="the sea")
+    )
     assert (version.title, version.production, version.text_type.name) == ("", poem, "poem")
     assert events(execution, seq) == [
         (
