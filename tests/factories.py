@@ -92,3 +92,52 @@ class ExecutionFactory(DjangoModelFactory):
             dict(item, value=None) for item in o.user_task.task.displayed_data.get(language_code="en").json_input
         ]
     )
+
+
+# --- executions with results, chat messages, to-dos, purchases (route tests) ----------------------
+
+
+class StartedExecutionFactory(ExecutionFactory):
+    """An execution already started (listed by GET /user_task_execution)."""
+
+    start_date = factory.LazyFunction(timezone.now)
+
+
+class MessageFactory(DjangoModelFactory):
+    class Meta:
+        model = "chat.Message"
+
+    session = factory.SubFactory(SessionFactory)
+    sender = "user"
+    event_name = "user_message"
+    message = factory.Sequence(lambda n: {"text": f"message {n}", "message_id": f"client-{n}"})
+
+
+class TodoFactory(DjangoModelFactory):
+    class Meta:
+        model = "todos.Todo"
+
+    user_task_execution = factory.SubFactory(StartedExecutionFactory)
+    description = factory.Sequence(lambda n: f"to-do {n}")
+
+
+def offer_on(task: Task, *platforms: str) -> Task:
+    """Offer ``task`` on the named platforms (default webapp)."""
+    from apps.catalog.models import Platform, TaskPlatformAssociation
+
+    for name in platforms or ("webapp",):
+        TaskPlatformAssociation.objects.create(task=task, platform=Platform.objects.get(name=name))
+    return task
+
+
+def grant_purchase(user: User, *tasks: Task):  # type: ignore[no-untyped-def]
+    """An active, unlimited purchase of a product containing ``tasks`` (so the user may start them)."""
+    from apps.products.models import Product, ProductCategory, ProductTask, Purchase
+
+    category = ProductCategory.objects.create(label="test", emoji="🧪", implicit_goal="test")
+    product = Product.objects.create(
+        status="active", product_category=category, free=True, label=f"test-{user.pk}-{tasks[0].pk}"
+    )
+    for task in tasks:
+        ProductTask.objects.create(product=product, task=task)
+    return Purchase.objects.create(user=user, product=product, active=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from apps.catalog.models import Task, TaskPredefinedActionAssociation, TextEditAction
+from apps.executions.models import ProducedTextVersion, UserTask, UserTaskExecution
 from apps.executions.services import displayed_data
 
 
@@ -50,3 +52,342 @@ def text_edit_actions(task: Task, language: str | None) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+# --- routes: user tasks, execution lists and produced texts (read side, no N+1) ------------------
+#
+# Every builder below takes a page of rows and loads what the rows share in a fixed number of
+# queries (tasks' displayed data, workflow steps, predefined and text-edit actions, latest
+# produced-text versions), so a page of 50 costs the same number of queries as a page of 1.
+
+
+def local_iso(value: Any, timezone_offset: int | None) -> str | None:
+    """An aware datetime as ISO 8601 in the user's time zone (``timezone_offset`` follows the JS
+    convention: minutes to add to local time to get UTC), labelled with the right offset."""
+    from datetime import timedelta
+    from datetime import timezone as dt_timezone
+
+    if value is None:
+        return None
+    return value.astimezone(dt_timezone(timedelta(minutes=-(timezone_offset or 0)))).isoformat()
+
+
+def workflow_steps_by_task(task_ids: Iterable[int], language: str | None) -> dict[int, list[dict[str, Any]]]:
+    """``{task_pk: [{workflow_step_pk, step_name_for_user, step_definition_for_user}]}`` by rank."""
+    from apps.catalog.models import WorkflowStep
+
+    ids = set(task_ids)
+    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    steps = WorkflowStep.objects.filter(task_id__in=ids).prefetch_related("displayed_data").order_by("rank", "id")
+    for step in steps:
+        data = displayed_data(step.displayed_data.all(), language)
+        result[step.task_id].append(
+            {
+                "workflow_step_pk": step.pk,
+                "step_name_for_user": data.name_for_user if data else None,
+                "step_definition_for_user": data.definition_for_user if data else None,
+            }
+        )
+    return result
+
+
+def predefined_actions_by_task(task_ids: Iterable[int], language: str | None) -> dict[int, list[dict[str, Any]]]:
+    """``predefined_actions`` for many tasks in two queries."""
+    ids = set(task_ids)
+    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    associations = (
+        TaskPredefinedActionAssociation.objects.filter(task_id__in=ids)
+        .prefetch_related("displayed_data")
+        .order_by("id")
+    )
+    for association in associations:
+        data = displayed_data(association.displayed_data.all(), language)
+        content = (data.displayed_data if data else None) or {}
+        result[association.task_id].append(
+            {
+                "task_pk": association.predefined_action_id,
+                "name": content.get("name"),
+                "button_text": content.get("button_text"),
+                "message_prefix": content.get("message_prefix"),
+            }
+        )
+    return result
+
+
+def text_edit_actions_by_text_type(
+    text_type_ids: Iterable[int | None], language: str | None
+) -> dict[int, list[dict[str, Any]]]:
+    """``text_edit_actions`` for many output text types in two queries."""
+    from apps.catalog.models import TextEditActionTextTypeAssociation
+
+    ids = {pk for pk in text_type_ids if pk is not None}
+    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    associations = (
+        TextEditActionTextTypeAssociation.objects.filter(text_type_id__in=ids)
+        .select_related("text_edit_action")
+        .prefetch_related("text_edit_action__displayed_data")
+        .order_by("text_edit_action_id", "id")
+    )
+    for association in associations:
+        action = association.text_edit_action
+        actions = result[association.text_type_id]
+        if any(item["text_edit_action_pk"] == action.pk for item in actions):
+            continue
+        data = displayed_data(action.displayed_data.all(), language)
+        actions.append(
+            {
+                "text_edit_action_pk": action.pk,
+                "name": data.name if data else None,
+                "description": data.description if data else None,
+                "emoji": action.emoji,
+            }
+        )
+    return result
+
+
+def step_executions_by_execution(executions: Sequence[UserTaskExecution]) -> dict[int, list[dict[str, Any]]]:
+    """``step_executions`` of workflow executions, keyed by execution pk (one query for a page).
+
+    TODO(workflow engine issue): filled by the workflow engine with
+    ``[{user_workflow_step_execution_pk, workflow_step_pk, step_name_for_user, …}]`` (workflows.md);
+    until then every workflow execution shows an empty list.
+    """
+    return {execution.pk: [] for execution in executions}
+
+
+def step_executions(execution: UserTaskExecution) -> list[dict[str, Any]]:
+    return step_executions_by_execution([execution])[execution.pk]
+
+
+def _task_names(task: Task, language: str | None) -> tuple[str | None, str | None]:
+    data = displayed_data(task.displayed_data.all(), language)
+    return (data.name_for_user, data.definition_for_user) if data else (None, None)
+
+
+def user_task_item(
+    user_task: UserTask | None, task: Task, language: str | None, steps: list[dict[str, Any]], *, enabled: bool
+) -> dict[str, Any]:
+    """An item of ``GET /user_task``'s list (``task`` with its displayed data prefetched)."""
+    name, description = _task_names(task, language)
+    return {
+        "user_task_pk": user_task.pk if user_task is not None else None,
+        "task_pk": task.pk,
+        "task_name": name,
+        "task_description": description,
+        "task_icon": task.icon,
+        "task_type": task.type,
+        "steps": steps,
+        "enabled": enabled,
+    }
+
+
+def user_task_detail(user: Any, platform_id: int, user_task_pk: int) -> dict[str, Any] | None:
+    """``GET /user_task?user_task_pk=``: the user's enabled task offered on the platform, or None."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.catalog.models import TaskPlatformAssociation
+
+    offered = TaskPlatformAssociation.objects.filter(task=OuterRef("task"), platform_id=platform_id)
+    user_task = (
+        UserTask.objects.filter(pk=user_task_pk, user=user, enabled=True)
+        .filter(Exists(offered))
+        .select_related("task")
+        .prefetch_related("task__displayed_data")
+        .first()
+    )
+    if user_task is None:
+        return None
+    task = user_task.task
+    language = user.language_code
+    name, description = _task_names(task, language)
+    return {
+        "user_task_pk": user_task.pk,
+        "task_pk": task.pk,
+        "user_task_name": name,
+        "user_task_description": description,
+        "user_task_icon": task.icon,
+        "task_name": name,
+        "task_description": description,
+        "task_icon": task.icon,
+        "task_type": task.type,
+        "steps": workflow_steps_by_task([task.pk], language)[task.pk],
+        "enabled": True,
+    }
+
+
+def user_task_list(user: Any, platform_id: int, *, offset: int, limit: int) -> list[dict[str, Any]]:
+    """``GET /user_task``: the user's enabled tasks on the platform (by task), then — to fill the page —
+    "teasing" tasks shown disabled: tasks whose user task was disabled, and tasks marked
+    ``visible_for_teasing`` the user has no user task for. The teasing offset continues the
+    enabled list's (offset minus the number of enabled tasks)."""
+    from django.db.models import Exists, OuterRef, Q, Subquery
+
+    from apps.catalog.models import TaskPlatformAssociation
+
+    language = user.language_code
+    offered = TaskPlatformAssociation.objects.filter(task=OuterRef("task"), platform_id=platform_id)
+    enabled_query = UserTask.objects.filter(user=user, enabled=True).filter(Exists(offered))
+    enabled = list(
+        enabled_query.select_related("task")
+        .prefetch_related("task__displayed_data")
+        .order_by("task_id", "id")[offset : offset + limit]
+    )
+    teasing: list[Task] = []
+    if len(enabled) < limit:
+        n_enabled = enabled_query.count()
+        users_tasks = UserTask.objects.filter(user=user, task=OuterRef("pk"))
+        on_platform = TaskPlatformAssociation.objects.filter(task=OuterRef("pk"), platform_id=platform_id)
+        teasing = list(
+            Task.objects.filter(Exists(on_platform))
+            .exclude(Exists(users_tasks.filter(enabled=True)))
+            .filter(Q(Exists(users_tasks.filter(enabled=False))) | Q(~Exists(users_tasks), visible_for_teasing=True))
+            .annotate(disabled_user_task_pk=Subquery(users_tasks.filter(enabled=False).order_by("id").values("pk")[:1]))
+            .prefetch_related("displayed_data")
+            .order_by("id")[max(0, offset - n_enabled) : max(0, offset - n_enabled) + limit - len(enabled)]
+        )
+    steps = workflow_steps_by_task(
+        [ut.task_id for ut in enabled if ut.task.type == "workflow"] + [t.pk for t in teasing if t.type == "workflow"],
+        language,
+    )
+    items = [user_task_item(ut, ut.task, language, steps.get(ut.task_id, []), enabled=True) for ut in enabled]
+    for task in teasing:
+        item = user_task_item(None, task, language, steps.get(task.pk, []), enabled=False)
+        item["user_task_pk"] = task.disabled_user_task_pk  # type: ignore[attr-defined]
+        items.append(item)
+    return items
+
+
+def user_executions(user: Any) -> QuerySet[UserTaskExecution]:
+    """The user's executions with what their JSON needs in the same query: task, to-do counts, the
+    execution's produced text (the first not deleted), its latest version and its version count."""
+    from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from apps.executions.models import ProducedText, ProducedTextVersion
+
+    produced_text = ProducedText.objects.filter(
+        user_task_execution=OuterRef("pk"), deleted_by_user__isnull=True
+    ).order_by("id")
+    versions = ProducedTextVersion.objects.filter(produced_text_id=OuterRef("produced_text_pk"))
+    version_count = versions.order_by().values("produced_text_id").annotate(n=Count("id")).values("n")
+    alive = Q(todos__deleted_by_user__isnull=True)
+    return (
+        UserTaskExecution.objects.filter(user_task__user=user)
+        .select_related("user_task__task")
+        .annotate(
+            n_todos=Count("todos", filter=alive),
+            n_not_read_todos=Count(
+                "todos", filter=alive & Q(todos__read_by_user__isnull=True, todos__completed__isnull=True)
+            ),
+            produced_text_pk=Subquery(produced_text.values("pk")[:1]),
+            latest_version_pk=Subquery(versions.order_by("-creation_date", "-id").values("pk")[:1]),
+            n_versions=Coalesce(Subquery(version_count, output_field=IntegerField()), 0),
+        )
+    )
+
+
+def executions_json(
+    executions: Sequence[UserTaskExecution], user: Any, *, single: bool = False
+) -> list[dict[str, Any]]:
+    """The execution JSON of ``GET /user_task_execution`` for rows of ``user_executions`` (a fixed
+    number of queries for the whole page). ``single`` adds ``deleted_by_user`` and, for instruct
+    tasks, ``steps``/``step_executions`` as null like the original's single form."""
+    from apps.catalog.models import TaskDisplayedData
+
+    if not executions:
+        return []
+    language = user.language_code
+    tasks = {execution.user_task.task_id: execution.user_task.task for execution in executions}
+    names: dict[int, list[TaskDisplayedData]] = {pk: [] for pk in tasks}
+    for row in TaskDisplayedData.objects.filter(task_id__in=tasks):
+        names[row.task_id].append(row)
+    actions = predefined_actions_by_task(tasks, language)
+    edit_actions = text_edit_actions_by_text_type((task.output_text_type_id for task in tasks.values()), language)
+    workflow_tasks = [pk for pk, task in tasks.items() if task.type == "workflow"]
+    steps = workflow_steps_by_task(workflow_tasks, language)
+    workflow_executions = [e for e in executions if e.user_task.task.type == "workflow"]
+    step_runs = step_executions_by_execution(workflow_executions) if workflow_executions else {}
+    version_pks = [e.latest_version_pk for e in executions if e.latest_version_pk]  # type: ignore[attr-defined]
+    latest = ProducedTextVersion.objects.filter(pk__in=version_pks).defer("embedding")
+    versions = {v.pk: v for v in latest} if version_pks else {}
+    offset = user.timezone_offset
+    result = []
+    for execution in executions:
+        task = execution.user_task.task
+        data = displayed_data(names[task.pk], language)
+        version = versions.get(execution.latest_version_pk)  # type: ignore[attr-defined]
+        values = execution.json_input_values or []
+        item: dict[str, Any] = {
+            "user_task_execution_pk": execution.pk,
+            "start_date": local_iso(execution.start_date, offset),
+            "end_date": local_iso(execution.end_date, offset),
+        }
+        if single:
+            item["deleted_by_user"] = execution.deleted_by_user is not None
+        item.update(
+            {
+                "title": execution.title,
+                "summary": execution.summary,
+                "session_id": execution.session_id,
+                "json_inputs_values": None if all(v.get("value") is None for v in values) else values,
+                "icon": task.icon,
+                "task_name": data.name_for_user if data else None,
+                "task_type": task.type,
+                "result_chat_enabled": task.result_chat_enabled,
+                "actions": actions[task.pk],
+                "user_task_pk": execution.user_task_id,
+                "n_todos": execution.n_todos,  # type: ignore[attr-defined]
+                "n_not_read_todos": execution.n_not_read_todos,  # type: ignore[attr-defined]
+                "produced_text_pk": version.produced_text_id if version else None,
+                "produced_text_title": version.title if version else None,
+                "produced_text_production": version.production if version else None,
+                "produced_text_version_pk": version.pk if version else None,
+                "produced_text_version_index": execution.n_versions,  # type: ignore[attr-defined]
+                "text_edit_actions": edit_actions.get(task.output_text_type_id, []),  # type: ignore[arg-type]
+                "working_on_todos": execution.todos_extracted is None,
+            }
+        )
+        if task.type == "workflow":
+            item["steps"] = steps[task.pk]
+            item["step_executions"] = step_runs[execution.pk]
+        elif single:
+            item["steps"] = None
+            item["step_executions"] = None
+        result.append(item)
+    return result
+
+
+def produced_text_json(version: ProducedTextVersion) -> dict[str, Any]:
+    """``GET /produced_text`` item: a text as its version (``produced_text`` and ``text_type`` loaded)."""
+    produced_text = version.produced_text
+    return {
+        "produced_text_pk": produced_text.pk,
+        "user_task_execution_fk": produced_text.user_task_execution_id,
+        "user_id": produced_text.user_id,
+        "production": version.production,
+        "title": version.title,
+        "creation_date": version.creation_date.isoformat(),
+        "text_type": version.text_type.name if version.text_type_id else None,
+    }
+
+
+def latest_versions_of_user(user: Any) -> QuerySet[ProducedTextVersion]:
+    """The latest version of each of the user's not deleted produced texts, newest first."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = ProducedTextVersion.objects.filter(produced_text_id=OuterRef("produced_text_id")).order_by(
+        "-creation_date", "-id"
+    )
+    return (
+        ProducedTextVersion.objects.filter(produced_text__user=user, produced_text__deleted_by_user__isnull=True)
+        .filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("produced_text", "text_type")
+        .defer("embedding")
+        .order_by("-creation_date", "-id")
+    )

@@ -360,3 +360,36 @@ def run_from_form(
     else:
         start_form_run(locked, options)
     return True
+
+
+# --- execution management (routes) ---------------------------------------------------------------
+
+
+def delete_execution(execution: UserTaskExecution) -> None:
+    """Soft delete: the execution leaves the user's lists (``deleted_by_user`` = now)."""
+    UserTaskExecution.objects.filter(pk=execution.pk, deleted_by_user__isnull=True).update(
+        deleted_by_user=timezone.now()
+    )
+
+
+def rename_execution(execution: UserTaskExecution, title: str) -> None:
+    """The user's title replaces the current one (a generated title never overwrites it later)."""
+    UserTaskExecution.objects.filter(pk=execution.pk).update(title=title)
+    execution.title = title
+
+
+def delete_produced_text(produced_text: ProducedText) -> None:
+    """Soft delete of a produced text (``deleted_by_user`` = now); its versions are kept."""
+    ProducedText.objects.filter(pk=produced_text.pk, deleted_by_user__isnull=True).update(
+        deleted_by_user=timezone.now()
+    )
+
+
+def execution_version(execution: UserTaskExecution, index: int) -> ProducedTextVersion | None:
+    """The ``index``-th (1-based, oldest first) version of the execution's produced text."""
+    if index < 1:
+        raise ValueError("index is 1-based")
+    produced_text = execution_produced_text(execution)
+    if produced_text is None:
+        return None
+    return produced_text.versions.order_by("creation_date", "id")[index - 1 : index].first()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,7 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.chat.services import TermsNotAccepted
+from apps.core.api.pagination import page_bounds
 from apps.executions import selectors, services
+from apps.executions.api.result_serializers import (
+    ExecutionListSerializer,
+    ExecutionPkResponseSerializer,
+    ExecutionPkSerializer,
+    ExecutionQuerySerializer,
+    ExecutionSerializer,
+)
 from apps.executions.api.serializers import (
     CreatedExecutionSerializer,
     CreateExecutionSerializer,
@@ -83,6 +92,55 @@ class UserTaskExecutionView(APIView):
                 "intro_done": request.user.company_id is not None,
             }
         )
+
+    @extend_schema(
+        parameters=[ExecutionQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ExecutionOrList",
+                    serializers=[ExecutionListSerializer, ExecutionSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="the list (started, not deleted, newest first); with `user_task_execution_pk`: "
+                "that one execution (with `deleted_by_user`)",
+            ),
+            400: OpenApiResponse(description="bad parameter, named in `error`"),
+            404: OpenApiResponse(description="execution not found"),
+        },
+        summary="The user's executions, or one execution, with their latest produced text",
+    )
+    def get(self, request: Request) -> Response:
+        query = ExecutionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        executions = selectors.user_executions(request.user)
+        if params.get("user_task_execution_pk") is not None:
+            execution = executions.filter(pk=params["user_task_execution_pk"]).first()
+            if execution is None:
+                raise NotFound("user_task_execution_pk: not found")
+            return Response(selectors.executions_json([execution], request.user, single=True)[0])
+        offset, limit = page_bounds(request.query_params, "n_user_task_executions")
+        executions = executions.filter(start_date__isnull=False, deleted_by_user__isnull=True)
+        if params.get("search_filter"):
+            text = params["search_filter"]
+            executions = executions.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+        if params.get("user_task_pks"):
+            executions = executions.filter(user_task_id__in=params["user_task_pks"])
+        page = list(executions.order_by("-id")[offset : offset + limit])
+        return Response({"user_task_executions": selectors.executions_json(page, request.user)})
+
+    @extend_schema(
+        parameters=[ExecutionPkSerializer],
+        responses={200: ExecutionPkResponseSerializer, 404: OpenApiResponse(description="execution not found")},
+        summary="Delete an execution (soft: hidden from the lists)",
+    )
+    def delete(self, request: Request) -> Response:
+        query = ExecutionPkSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        execution = owned_execution(request.user, query.validated_data["user_task_execution_pk"])
+        services.delete_execution(execution)
+        return Response({"user_task_execution_pk": execution.pk})
 
 
 class UserTaskExecutionRunView(APIView):
