@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.executions.api.urls")),
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.products.api.urls")),
+    path("", include("apps.catalog.api.urls")),
     path("", include("apps.workflows.api.urls")),
 ]
 

@@ -56,6 +56,8 @@ def _message(detail: ErrorDetail | str) -> str:
         return "required"
     if code == "null":
         return "may not be null"
+    if code == "blank":
+        return "may not be blank"
     return str(detail)
 
 
@@ -115,12 +117,12 @@ class LanguageCodeField(serializers.CharField):
         return str(super().to_internal_value(data)).lower()
 
 
-class PossibleValueSerializer(serializers.Serializer):
+class DefinitionPossibleValueSerializer(serializers.Serializer):
     value = serializers.CharField()
     displayed_text = serializers.CharField(required=False)
 
 
-class JsonInputSerializer(serializers.Serializer):
+class DefinitionJsonInputSerializer(serializers.Serializer):
     """One form input. Keys beyond the declared ones (``placeholder``…) are kept as given."""
 
     input_name = serializers.CharField(max_length=255)
@@ -128,7 +130,7 @@ class JsonInputSerializer(serializers.Serializer):
     description_for_system = serializers.CharField(allow_blank=True)
     type = serializers.ChoiceField(choices=INPUT_TYPES)
     placeholder = serializers.CharField(required=False, allow_blank=True)
-    possible_values = PossibleValueSerializer(many=True, required=False)
+    possible_values = DefinitionPossibleValueSerializer(many=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["type"] == "drop_down_list" and not attrs.get("possible_values"):
@@ -140,11 +142,11 @@ class JsonInputSerializer(serializers.Serializer):
         return dict(data)
 
 
-class TaskDisplayedDataSerializer(StrictSerializer):
+class DefinitionTaskDisplayedDataSerializer(StrictSerializer):
     language_code = LanguageCodeField()
     name_for_user = serializers.CharField(max_length=255)
     definition_for_user = serializers.CharField()
-    json_input = JsonInputSerializer(many=True, allow_empty=True)
+    json_input = DefinitionJsonInputSerializer(many=True, allow_empty=True)
 
     def validate_json_input(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = [item["input_name"] for item in value]
@@ -154,12 +156,12 @@ class TaskDisplayedDataSerializer(StrictSerializer):
         return value
 
 
-class InfoToExtractSerializer(serializers.Serializer):
+class DefinitionInfoToExtractSerializer(serializers.Serializer):
     info_name = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
 
 
-class PredefinedActionDataSerializer(serializers.Serializer):
+class DefinitionPredefinedActionDataSerializer(serializers.Serializer):
     name = serializers.CharField()
     button_text = serializers.CharField(required=False, allow_blank=True)
     message_prefix = serializers.CharField(required=False, allow_blank=True)
@@ -169,17 +171,17 @@ class PredefinedActionDataSerializer(serializers.Serializer):
         return dict(data)
 
 
-class PredefinedActionDisplayedDataSerializer(StrictSerializer):
+class DefinitionPredefinedActionDisplayedDataSerializer(StrictSerializer):
     language_code = LanguageCodeField()
-    data = PredefinedActionDataSerializer()  # type: ignore[assignment]  # the JSON key; DRF pops it from the class
+    data = DefinitionPredefinedActionDataSerializer()  # type: ignore[assignment]  # the JSON key; DRF pops it from the class
 
 
-class PredefinedActionSerializer(StrictSerializer):
+class DefinitionPredefinedActionSerializer(StrictSerializer):
     task_pk = serializers.IntegerField(required=False, help_text="pk of the task the action launches")
     task_name_for_system = serializers.CharField(
         required=False, help_text="name_for_system of the task the action launches (instead of task_pk)"
     )
-    displayed_data = PredefinedActionDisplayedDataSerializer(many=True)
+    displayed_data = DefinitionPredefinedActionDisplayedDataSerializer(many=True)
 
     def validate_displayed_data(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         unique_languages(value)
@@ -191,20 +193,20 @@ class PredefinedActionSerializer(StrictSerializer):
         return attrs
 
 
-class StepDisplayedDataSerializer(StrictSerializer):
+class DefinitionStepDisplayedDataSerializer(StrictSerializer):
     language_code = LanguageCodeField()
     name_for_user = serializers.CharField(max_length=255)
     definition_for_user = serializers.CharField()
 
 
-class StepSerializer(StrictSerializer):
+class DefinitionStepSerializer(StrictSerializer):
     tolerated = ("rank", "step_pk")
 
     name_for_system = serializers.CharField(max_length=255)
     definition_for_system = serializers.CharField(max_length=255)
     review_chat_enabled = serializers.BooleanField(default=False)
     user_validation_required = serializers.BooleanField(default=True)
-    step_displayed_data = StepDisplayedDataSerializer(many=True)
+    step_displayed_data = DefinitionStepDisplayedDataSerializer(many=True)
 
     def validate_step_displayed_data(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         unique_languages(value)
@@ -215,21 +217,21 @@ class TaskDefinitionSerializer(StrictSerializer):
     """The whole definition (``PUT /task``)."""
 
     datetime = serializers.CharField(required=False, help_text="client time; ignored")
-    task_type = serializers.ChoiceField(choices=TaskType.choices)
+    task_type = serializers.ChoiceField(choices=TaskType.values)
     platforms = serializers.ListField(child=serializers.CharField(), allow_empty=True)
     name_for_system = serializers.CharField(max_length=255)
     definition_for_system = serializers.CharField()
     icon = serializers.CharField(max_length=255)
     output_type = serializers.CharField(max_length=255)
-    task_displayed_data = TaskDisplayedDataSerializer(many=True, allow_empty=False)
+    task_displayed_data = DefinitionTaskDisplayedDataSerializer(many=True, allow_empty=False)
     final_instruction = serializers.CharField(required=False)
     output_format_instruction_title = serializers.CharField(required=False, max_length=255)
     output_format_instruction_draft = serializers.CharField(required=False, max_length=255)
-    infos_to_extract = InfoToExtractSerializer(many=True, required=False, allow_empty=True)
-    predefined_actions = PredefinedActionSerializer(many=True, required=False)
+    infos_to_extract = DefinitionInfoToExtractSerializer(many=True, required=False, allow_empty=True)
+    predefined_actions = DefinitionPredefinedActionSerializer(many=True, required=False)
     result_chat_enabled = serializers.BooleanField(default=True)
     visible_for_teasing = serializers.BooleanField(default=False, help_text="not in the original schema")
-    steps = StepSerializer(many=True, required=False, allow_empty=False)
+    steps = DefinitionStepSerializer(many=True, required=False, allow_empty=False)
 
     def validate_name_for_system(self, value: str) -> str:
         if not NAME_FOR_SYSTEM.match(value):
@@ -273,14 +275,14 @@ class TaskEditSerializer(StrictSerializer):
     datetime = serializers.CharField(required=False, help_text="client time; ignored")
     task_pk = serializers.IntegerField()
     platforms = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=True)
-    task_displayed_data = TaskDisplayedDataSerializer(many=True, required=False, allow_empty=True)
-    predefined_actions = PredefinedActionSerializer(many=True, required=False, allow_empty=True)
+    task_displayed_data = DefinitionTaskDisplayedDataSerializer(many=True, required=False, allow_empty=True)
+    predefined_actions = DefinitionPredefinedActionSerializer(many=True, required=False, allow_empty=True)
     name_for_system = serializers.CharField(required=False, max_length=255)
     definition_for_system = serializers.CharField(required=False)
     final_instruction = serializers.CharField(required=False)
     output_format_instruction_title = serializers.CharField(required=False, max_length=255)
     output_format_instruction_draft = serializers.CharField(required=False, max_length=255)
-    infos_to_extract = InfoToExtractSerializer(many=True, required=False, allow_empty=True)
+    infos_to_extract = DefinitionInfoToExtractSerializer(many=True, required=False, allow_empty=True)
     icon = serializers.CharField(required=False, max_length=255)
     output_type = serializers.CharField(required=False, max_length=255)
     result_chat_enabled = serializers.BooleanField(required=False)

@@ -118,3 +118,34 @@ def catalogue_counts() -> dict[str, int]:
     from django.apps import apps
 
     return {model._meta.db_table: model.objects.count() for model in apps.get_app_config("catalog").get_models()}
+
+
+BACKOFFICE_SECRET = "backoffice-secret-for-tests"
+
+
+@pytest.fixture
+def backoffice_client(settings):
+    from rest_framework.test import APIClient
+
+    settings.ADMIN_SECRET = BACKOFFICE_SECRET
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=BACKOFFICE_SECRET)
+    return client
+
+
+@pytest.fixture
+def staff_client(db):
+    """A Django staff member who is not a superuser, with a token like any client."""
+    from apps.accounts.models import User
+    from tests.conftest import client_for
+
+    return client_for(User.objects.create_user("staff@example.com", "staff-password-1", is_staff=True))
+
+
+@pytest.fixture
+def callers(anon_client, user_client, staff_client, backoffice_client):
+    """(client, expected status when allowed) per kind of caller."""
+    return {"anonymous": anon_client, "user": user_client, "staff": staff_client, "backoffice": backoffice_client}
+
+
+DENIED = {"anonymous": 401, "user": 403}

@@ -18,7 +18,7 @@ from apps.catalog.services.definitions import (
     task_json,
     validate_task_definition,
 )
-from apps.catalog.services.task_json import (
+from apps.catalog.services.drafts import (
     claim_task_json_request,
     draft_task_definition,
     request_task_json,
