@@ -373,7 +373,7 @@ def produced_text_json(version: ProducedTextVersion) -> dict[str, Any]:
         "production": version.production,
         "title": version.title,
         "creation_date": version.creation_date.isoformat(),
-        "text_type": version.text_type.name if version.text_type_id else None,
+        "text_type": version.text_type.name if version.text_type is not None else None,
     }
 
 

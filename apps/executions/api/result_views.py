@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.catalog.models import Platform
 from apps.core.api.pagination import page_bounds
+from apps.core.api.permissions import request_user
 from apps.executions import selectors, services
 from apps.executions.api.result_serializers import (
     ExecutionProducedTextQuerySerializer,
@@ -58,6 +59,7 @@ class UserTaskView(APIView):
         summary="The tasks the user can run on a platform (names in the user's language)",
     )
     def get(self, request: Request) -> Response:
+        user = request_user(request)
         query = UserTaskQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -65,12 +67,12 @@ class UserTaskView(APIView):
         if platform is None:
             raise NotFound(f"platform: unknown platform {params['platform']!r}")
         if params.get("user_task_pk") is not None:
-            detail = selectors.user_task_detail(request.user, platform.pk, params["user_task_pk"])
+            detail = selectors.user_task_detail(user, platform.pk, params["user_task_pk"])
             if detail is None:
                 raise NotFound("user_task_pk: not found")
             return Response(detail)
         offset, limit = page_bounds(request.query_params, "n_user_tasks")
-        return Response({"user_tasks": selectors.user_task_list(request.user, platform.pk, offset=offset, limit=limit)})
+        return Response({"user_tasks": selectors.user_task_list(user, platform.pk, offset=offset, limit=limit)})
 
 
 class UserTaskExecutionTitleView(APIView):
@@ -80,9 +82,10 @@ class UserTaskExecutionTitleView(APIView):
         summary="Rename an execution",
     )
     def post(self, request: Request) -> Response:
+        user = request_user(request)
         serializer = ExecutionTitleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        execution = owned_execution(request.user, serializer.validated_data["user_task_execution_pk"])
+        execution = owned_execution(user, serializer.validated_data["user_task_execution_pk"])
         services.rename_execution(execution, serializer.validated_data["title"])
         return Response({"success": True})
 
@@ -94,10 +97,11 @@ class UserTaskExecutionProducedTextView(APIView):
         summary="One version of an execution's produced text, by 1-based index (oldest first)",
     )
     def get(self, request: Request) -> Response:
+        user = request_user(request)
         query = ExecutionProducedTextQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        execution = owned_execution(request.user, params["user_task_execution_pk"])
+        execution = owned_execution(user, params["user_task_execution_pk"])
         index = params["produced_text_version_index"]
         version = services.execution_version(execution, index)
         if version is None:
@@ -139,9 +143,10 @@ class ProducedTextView(APIView):
         summary="The user's produced texts (latest version of each)",
     )
     def get(self, request: Request) -> Response:
+        user = request_user(request)
         query = ProducedTextQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        versions = selectors.latest_versions_of_user(request.user)
+        versions = selectors.latest_versions_of_user(user)
         if query.validated_data.get("produced_text_pk") is not None:
             version = versions.filter(produced_text_id=query.validated_data["produced_text_pk"]).first()
             if version is None:
@@ -158,6 +163,7 @@ class ProducedTextView(APIView):
         summary="Save a text: a new version of `produced_text_pk` (or of the execution's text), else a new text",
     )
     def post(self, request: Request) -> Response:
+        user = request_user(request)
         from apps.chat.services import user_session
 
         serializer = SaveProducedTextSerializer(data=request.data)
@@ -165,14 +171,14 @@ class ProducedTextView(APIView):
         data = serializer.validated_data
         produced_text = None
         if data.get("produced_text_pk") is not None:
-            produced_text = _owned_produced_text(request.user, data["produced_text_pk"])
+            produced_text = _owned_produced_text(user, data["produced_text_pk"])
         execution = None
         if data.get("user_task_execution_pk") is not None:
-            execution = owned_execution(request.user, data["user_task_execution_pk"])
-        if data.get("session_id") and user_session(request.user, data["session_id"]) is None:
+            execution = owned_execution(user, data["user_task_execution_pk"])
+        if data.get("session_id") and user_session(user, data["session_id"]) is None:
             raise NotFound("session_id: not found")
         version = services.save_produced_text_version(
-            user_id=request.user.pk,
+            user_id=user.pk,
             title=data.get("title"),
             production=data["production"],
             execution=execution if produced_text is None else None,
@@ -190,8 +196,9 @@ class ProducedTextView(APIView):
         summary="Delete a produced text (soft)",
     )
     def delete(self, request: Request) -> Response:
+        user = request_user(request)
         query = ProducedTextPkSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        produced_text = _owned_produced_text(request.user, query.validated_data["produced_text_pk"])
+        produced_text = _owned_produced_text(user, query.validated_data["produced_text_pk"])
         services.delete_produced_text(produced_text)
         return Response({"produced_text_pk": produced_text.pk})

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.chat.services import TermsNotAccepted
 from apps.core.api.pagination import page_bounds
+from apps.core.api.permissions import request_user
 from apps.executions import selectors, services
 from apps.executions.api.result_serializers import (
     ExecutionListSerializer,
@@ -60,22 +61,21 @@ class UserTaskExecutionView(APIView):
     def put(self, request: Request) -> Response:
         from apps.products.services import NoPurchase
 
+        user = request_user(request)
         serializer = CreateExecutionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user_task = (
-            UserTask.objects.select_related("task")
-            .filter(pk=data["user_task_pk"], user=request.user, enabled=True)
-            .first()
+            UserTask.objects.select_related("task").filter(pk=data["user_task_pk"], user=user, enabled=True).first()
         )
         if user_task is None:
             raise NotFound("user_task_pk: not found")
         origin = None
         if data.get("user_task_execution_fk") is not None:
-            origin = owned_execution(request.user, data["user_task_execution_fk"])
+            origin = owned_execution(user, data["user_task_execution_fk"])
         try:
             execution = services.create_execution(
-                request.user, user_task, platform=data["platform"], predefined_action_from=origin
+                user, user_task, platform=data["platform"], predefined_action_from=origin
             )
         except NoPurchase:
             return Response({"error": "no_purchase"}, status=status.HTTP_402_PAYMENT_REQUIRED)
@@ -86,10 +86,10 @@ class UserTaskExecutionView(APIView):
             {
                 "user_task_execution_pk": execution.pk,
                 "json_input": execution.json_input_values,
-                "actions": selectors.predefined_actions(task, request.user.language_code),
-                "text_edit_actions": selectors.text_edit_actions(task, request.user.language_code),
+                "actions": selectors.predefined_actions(task, user.language_code),
+                "text_edit_actions": selectors.text_edit_actions(task, user.language_code),
                 "session_id": execution.session_id,
-                "intro_done": request.user.company_id is not None,
+                "intro_done": user.company_id is not None,
             }
         )
 
@@ -111,15 +111,16 @@ class UserTaskExecutionView(APIView):
         summary="The user's executions, or one execution, with their latest produced text",
     )
     def get(self, request: Request) -> Response:
+        user = request_user(request)
         query = ExecutionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        executions = selectors.user_executions(request.user)
+        executions = selectors.user_executions(user)
         if params.get("user_task_execution_pk") is not None:
             execution = executions.filter(pk=params["user_task_execution_pk"]).first()
             if execution is None:
                 raise NotFound("user_task_execution_pk: not found")
-            return Response(selectors.executions_json([execution], request.user, single=True)[0])
+            return Response(selectors.executions_json([execution], user, single=True)[0])
         offset, limit = page_bounds(request.query_params, "n_user_task_executions")
         executions = executions.filter(start_date__isnull=False, deleted_by_user__isnull=True)
         if params.get("search_filter"):
@@ -128,7 +129,7 @@ class UserTaskExecutionView(APIView):
         if params.get("user_task_pks"):
             executions = executions.filter(user_task_id__in=params["user_task_pks"])
         page = list(executions.order_by("-id")[offset : offset + limit])
-        return Response({"user_task_executions": selectors.executions_json(page, request.user)})
+        return Response({"user_task_executions": selectors.executions_json(page, user)})
 
     @extend_schema(
         parameters=[ExecutionPkSerializer],
@@ -136,9 +137,10 @@ class UserTaskExecutionView(APIView):
         summary="Delete an execution (soft: hidden from the lists)",
     )
     def delete(self, request: Request) -> Response:
+        user = request_user(request)
         query = ExecutionPkSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        execution = owned_execution(request.user, query.validated_data["user_task_execution_pk"])
+        execution = owned_execution(user, query.validated_data["user_task_execution_pk"])
         services.delete_execution(execution)
         return Response({"user_task_execution_pk": execution.pk})
 
