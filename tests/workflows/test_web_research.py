@@ -147,7 +147,9 @@ def test_it_fails_with_a_clear_message_when_no_search_provider_is_configured(mem
     )
 
 
-def test_it_fails_clearly_when_the_search_endpoint_answers_an_error(member, research_task, fake_web, fake_llm, settings):
+def test_it_fails_clearly_when_the_search_endpoint_answers_an_error(
+    member, research_task, fake_web, fake_llm, settings
+):
     settings.WEB_SEARCH_URL = f"{fake_web.base}/nothing-here"
     execution = new_execution(member, research_task)
     start(execution, research_subject="heat pumps")
