@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Task-based digital assistants: the original Mojodex routes on Django.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"PlatformEnum": "apps.chat.models.PlatformName"},
 }
 
 # --- i18n, static, files -----------------------------------------------------------------------

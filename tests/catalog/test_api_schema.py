@@ -14,7 +14,7 @@ ROUTES = {
     "/task": {"put", "post", "get", "delete"},
     "/task_json": {"post", "get"},
     "/text_type": {"put", "get", "post"},
-    "/text_edit_action": {"put"},
+    "/text_edit_action": {"put", "post"},  # POST: users run an action
 }
 
 

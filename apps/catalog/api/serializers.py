@@ -128,3 +128,15 @@ class TaskJsonRequestSerializer(serializers.Serializer):
     error = serializers.CharField(allow_null=True)
     creation_date = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+PLATFORM_CHOICES = [(name, name) for name in ("chrome", "webapp", "outlook", "mobile")]
+
+
+class TextEditActionRunSerializer(serializers.Serializer):
+    produced_text_version_pk = serializers.IntegerField()
+    text_edit_action_pk = serializers.IntegerField()
+    platform = serializers.ChoiceField(choices=PLATFORM_CHOICES, default="webapp")
+    message_pk = serializers.IntegerField(required=False, allow_null=True, help_text="retry of a known run")
+    datetime = serializers.CharField(required=False)
+    version = serializers.CharField(required=False)

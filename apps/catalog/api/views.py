@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +22,7 @@ from apps.catalog.api import serializers as s
 from apps.catalog.definition import flatten_errors
 from apps.catalog.models import Task, TaskJsonRequest, TextEditAction, TextType
 from apps.core.api.pagination import paginate
-from apps.core.api.permissions import IsAdmin
+from apps.core.api.permissions import IsAdmin, request_user
 
 ADMIN_RESPONSES = {
     400: OpenApiResponse(description='bad input: `{"error": "<field path>: <message>", "fields": {...}}`'),
@@ -176,8 +177,44 @@ class TextTypeView(AdminView):
 
 
 class TextEditActionAdminView(AdminView):
-    """``PUT /text_edit_action`` (create). POST on the same path (run an action) belongs to the
-    executions app; the URL is routed by method in ``apps.catalog.api.urls``."""
+    """``/text_edit_action``: ``PUT`` creates an action (admins); ``POST`` runs one on the caller's
+    produced text (users) — one path, two audiences, as the original."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "POST":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        request=s.TextEditActionRunSerializer,
+        responses={
+            200: inline_serializer(
+                "TextEditActionRunResult",
+                {"success": serializers.CharField(), "message_pk": serializers.IntegerField()},
+            ),
+            400: OpenApiResponse(description="the action is unknown or applies to no text type"),
+            404: OpenApiResponse(description="produced text version not found"),
+        },
+        summary="Apply a text-edit action to a produced text; the new version streams on the session socket",
+    )
+    def post(self, request: Request) -> Response:
+        from apps.chat.services import TextEditNotApplicable, start_text_edit
+        from apps.executions.models import ProducedTextVersion
+
+        data = validated(s.TextEditActionRunSerializer, request.data)
+        try:
+            message = start_text_edit(
+                request_user(request),
+                produced_text_version_pk=data["produced_text_version_pk"],
+                text_edit_action_pk=data["text_edit_action_pk"],
+                platform=data["platform"],
+                message_pk=data.get("message_pk"),
+            )
+        except ProducedTextVersion.DoesNotExist:
+            raise NotFound("produced_text_version_pk: not found") from None
+        except TextEditNotApplicable as error:
+            raise ValidationError({"text_edit_action_pk": str(error).split(": ", 1)[-1]}) from None
+        return Response({"success": "ok", "message_pk": message.pk})
 
     @extend_schema(
         request=s.TextEditActionCreateSerializer,

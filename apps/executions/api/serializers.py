@@ -64,12 +64,3 @@ class RunExecutionSerializer(serializers.Serializer):
 
 class SuccessSerializer(serializers.Serializer):
     success = serializers.CharField()
-
-
-class TextEditActionRunSerializer(serializers.Serializer):
-    produced_text_version_pk = serializers.IntegerField()
-    text_edit_action_pk = serializers.IntegerField()
-    platform = serializers.ChoiceField(choices=PlatformName.choices, default=PlatformName.WEBAPP)
-    message_pk = serializers.IntegerField(required=False, allow_null=True, help_text="retry of a known run")
-    datetime = serializers.CharField(required=False)
-    version = serializers.CharField(required=False)
