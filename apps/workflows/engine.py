@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,19 +101,37 @@ class WorkflowState:
 
 def load_state(execution: UserTaskExecution) -> WorkflowState:
     """Steps, step executions (oldest first) and the latest result of each."""
-    steps = list(WorkflowStep.objects.filter(task_id=execution.user_task.task_id).order_by("rank", "id"))
-    step_executions = list(
-        UserWorkflowStepExecution.objects.filter(user_task_execution=execution)
+    return load_states([execution])[execution.pk]
+
+
+def load_states(executions: Sequence[UserTaskExecution]) -> dict[int, WorkflowState]:
+    """``load_state`` of several executions in three queries (steps, step executions, results)."""
+    task_ids = {execution.user_task.task_id for execution in executions}
+    steps_by_task: dict[int, list[WorkflowStep]] = defaultdict(list)
+    for step in WorkflowStep.objects.filter(task_id__in=task_ids).order_by("rank", "id"):
+        steps_by_task[step.task_id].append(step)
+    by_execution: dict[int, list[UserWorkflowStepExecution]] = defaultdict(list)
+    for se in (
+        UserWorkflowStepExecution.objects.filter(user_task_execution__in=[e.pk for e in executions])
         .select_related("workflow_step")
         .prefetch_related("workflow_step__displayed_data")
         .order_by("creation_date", "id")
-    )
+    ):
+        by_execution[se.user_task_execution_id].append(se)
     results: dict[int, list[dict[str, Any]]] = {}
     for row in UserWorkflowStepExecutionResult.objects.filter(
-        user_workflow_step_execution__user_task_execution=execution
+        user_workflow_step_execution__user_task_execution__in=[e.pk for e in executions]
     ).order_by("user_workflow_step_execution_id", "creation_date", "id"):
         results[row.user_workflow_step_execution_id] = row.result  # the latest row wins
-    return WorkflowState(execution, steps, step_executions, results)
+    return {
+        execution.pk: WorkflowState(
+            execution,
+            steps_by_task[execution.user_task.task_id],
+            by_execution[execution.pk],
+            {se.pk: results[se.pk] for se in by_execution[execution.pk] if se.pk in results},
+        )
+        for execution in executions
+    }
 
 
 def plan(state: WorkflowState) -> Plan:

@@ -62,3 +62,24 @@ def test_the_state_columns_are_exactly_the_declared_extras():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'md_uwse_unfinished_idx'")
         assert "WHERE ((status)::text = ANY" in cursor.fetchone()[0]
+
+
+def test_it_lists_the_step_executions_of_a_page_of_executions_in_constant_queries(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.executions.models import UserTaskExecution
+
+    task = poem_task()
+    for topic in ("a", "b", "c"):
+        execution = new_execution(member, task)
+        start(execution, poem_topic=topic, n_stanzas="2")
+        run_pending(execution)
+        services.validate(UserWorkflowStepExecution.objects.get(user_task_execution=execution))
+        run_pending(execution)
+    page = list(UserTaskExecution.objects.select_related("user_task").order_by("id"))
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = selectors.step_executions_by_execution(page)
+    assert len(queries) == 5  # languages, steps, step executions, their displayed data, results
+    assert [[s["item_index"] for s in listed[e.pk]] for e in page] == [[0, 0, 1]] * 3

@@ -119,7 +119,7 @@ class RestartWorkflowView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         execution = UserTaskExecution.objects.filter(
-            pk=data["user_task_execution_pk"], user_task__user=request.user, deleted_by_user__isnull=True
+            pk=data["user_task_execution_pk"], user_task__user_id=request.user.pk, deleted_by_user__isnull=True
         ).first()
         if execution is None:
             raise NotFound("user_task_execution_pk: not found")
