@@ -65,9 +65,7 @@ class UserTaskExecutionView(APIView):
         serializer = CreateExecutionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user_task = (
-            UserTask.objects.select_related("task").filter(pk=data["user_task_pk"], user=user, enabled=True).first()
-        )
+        user_task = UserTask.objects.select_related("task").filter(pk=data["user_task_pk"], user=user).first()
         if user_task is None:
             raise NotFound("user_task_pk: not found")
         origin = None
