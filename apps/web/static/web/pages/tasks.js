@@ -31,8 +31,12 @@ async function load() {
   const grid = el("ul", { class: "task-grid", "aria-label": "Tasks" });
   for (const task of tasks) {
     const inner = [
-      el("span", { class: "icon", "aria-hidden": "true" }, task.task_icon || "📄"),
-      el("strong", { class: "task-name" }, task.task_name || "Task"),
+      el(
+        "span",
+        { class: "task-title" },
+        el("span", { class: "icon", "aria-hidden": "true" }, task.task_icon || "📄"),
+        el("strong", { class: "task-name" }, task.task_name || "Task"),
+      ),
       el("span", { class: "muted small" }, task.task_description || ""),
       task.task_type === "workflow" ? el("span", { class: "badge" }, `Workflow · ${(task.steps || []).length} steps`) : null,
     ];
