@@ -152,13 +152,17 @@ def text_edit_actions_by_text_type(
 
 
 def step_executions_by_execution(executions: Sequence[UserTaskExecution]) -> dict[int, list[dict[str, Any]]]:
-    """``step_executions`` of workflow executions, keyed by execution pk (one query for a page).
+    """``step_executions`` of workflow executions, keyed by execution pk: the workflow engine's
+    step-execution JSON (``apps.workflows.selectors``; workflows.md).
 
-    TODO(workflow engine issue): filled by the workflow engine with
-    ``[{user_workflow_step_execution_pk, workflow_step_pk, step_name_for_user, …}]`` (workflows.md);
-    until then every workflow execution shows an empty list.
+    TODO(workflow engine issue): the engine loads each execution's state on its own (a few queries
+    per workflow execution of the page); a bulk loader there would make workflow pages constant too.
     """
-    return {execution.pk: [] for execution in executions}
+    if not executions:
+        return {}
+    from apps.workflows.selectors import step_executions_by_execution as workflow_step_executions
+
+    return workflow_step_executions(executions)
 
 
 def step_executions(execution: UserTaskExecution) -> list[dict[str, Any]]:
@@ -279,7 +283,7 @@ def user_executions(user: Any) -> QuerySet[UserTaskExecution]:
     alive = Q(todos__deleted_by_user__isnull=True)
     return (
         UserTaskExecution.objects.filter(user_task__user=user)
-        .select_related("user_task__task")
+        .select_related("user_task__task", "user_task__user")
         .annotate(
             n_todos=Count("todos", filter=alive),
             n_not_read_todos=Count(

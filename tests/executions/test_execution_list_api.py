@@ -244,3 +244,20 @@ def test_it_treats_an_admin_as_a_normal_user(finished, admin_user, admin_client)
     assert [e["user_task_execution_pk"] for e in listed] == [own.pk]
     assert admin_client.get("/user_task_execution", {"user_task_execution_pk": finished.pk}).status_code == 404
     assert admin_client.delete(f"/user_task_execution?user_task_execution_pk={own.pk}").status_code == 200
+
+
+def test_it_shows_the_workflow_engines_step_executions(member):
+    from apps.workflows import selectors as workflow_selectors
+    from tests.workflows.conftest import new_execution, poem_task, run_pending, start
+
+    execution = new_execution(member, poem_task())
+    start(execution, poem_topic="tides", n_stanzas="2")
+    run_pending(execution)
+    expected = workflow_selectors.step_executions(execution)
+    assert [(s["rank"], s["status"]) for s in expected] == [(1, "done")]
+    client = client_for(member)
+    one = client.get("/user_task_execution", {"user_task_execution_pk": execution.pk}).json()
+    listed = client.get("/user_task_execution").json()["user_task_executions"]
+    assert one["step_executions"] == expected
+    assert [item["step_executions"] for item in listed] == [expected]
+    assert [step["step_name_for_user"] for step in one["steps"]] == ["Stanza divider", "Stanza writer"]
