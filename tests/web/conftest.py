@@ -108,10 +108,18 @@ def worker_env() -> dict[str, str]:
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
     """The demo data of ``manage.py seed_demo`` (demo@example.com / demo, the bundled tasks)."""
-    from django.core.management import call_command
+    import importlib
 
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.catalog.models import Platform, TextType
     from apps.llm import fake
 
+    # an earlier transactional test's flush removed the migrations' reference rows: put them back
+    reference = importlib.import_module("apps.catalog.migrations.0002_reference_data")
+    reference.seed_named_rows(Platform, reference.PLATFORMS, connection)
+    reference.seed_named_rows(TextType, reference.TEXT_TYPES, connection)
     fake.clear_script()
     call_command("seed_demo", verbosity=0)
     yield
@@ -127,7 +135,9 @@ def screenshot(page, name: str, *, phone: bool = False) -> Path:  # type: ignore
         page.set_viewport_size(PHONE)
         page.wait_for_timeout(150)
         page.screenshot(path=str(path), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
         page.set_viewport_size(size)
+        assert overflow <= PHONE["width"], f"{name}: the page is {overflow}px wide at phone width"
     else:
         page.screenshot(path=str(path), full_page=True)
     return path

@@ -387,6 +387,7 @@ function onEvent(event, data) {
     case "workflow_step_execution_started":
     case "workflow_step_execution_ended":
     case "workflow_step_execution_invalidated":
+      endStreamingReply(); // a review instruction is answered by redoing the step, not by a message
       if (workflow) workflow.upsert(data);
       break;
     case "error":
