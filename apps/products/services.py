@@ -246,9 +246,7 @@ def activate_purchase(purchase: Purchase) -> bool:
     purchase.active = True
     category = fresh.product.product_category
     if category is not None:
-        User.objects.filter(pk=user_id).filter(Q(goal__isnull=True) | Q(goal="")).update(
-            goal=category.implicit_goal
-        )
+        User.objects.filter(pk=user_id).filter(Q(goal__isnull=True) | Q(goal="")).update(goal=category.implicit_goal)
     logger.info("purchase %s activated (product %s)", fresh.pk, fresh.product_id)
     return True
 

@@ -1,0 +1,152 @@
+"""PUT/POST /company (website recorded, learning queued) and GET/PUT/DELETE /vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.models import Company, User, UserVocabulary
+from apps.chat.models import Message, Sender, Session
+from apps.executions.models import UserTaskExecution
+from tests.factories import ExecutionFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sets_the_company_from_a_website_and_queues_its_learning(
+    user_client, user, celery_calls, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.put("/company", {"website_url": "  Acme.Example/ "}, format="json")
+
+    assert response.status_code == 200
+    company = Company.objects.get()
+    assert response.json() == {
+        "company_pk": company.pk,
+        "company_emoji": None,
+        "company_name": None,
+        "company_description": None,
+    }
+    assert company.website == "https://acme.example"
+    assert User.objects.get(pk=user.pk).company_id == company.pk
+    assert celery_calls == [("apps.accounts.tasks.learn_company_website", [user.pk, company.pk], {})]
+    learning = company.__class__.objects.get(pk=company.pk).additional_info["website_learning"]
+    assert (learning["status"], learning["requested_by"]) == ("pending", user.pk)
+
+
+def test_it_reuses_the_company_of_a_known_website(user_client, other_client, user, other_user):
+    user_client.put("/company", {"website_url": "https://acme.example"}, format="json")
+
+    other_client.put("/company", {"website_url": "acme.example/"}, format="json")
+
+    assert Company.objects.count() == 1
+    assert User.objects.get(pk=user.pk).company_id == User.objects.get(pk=other_user.pk).company_id
+
+
+@pytest.mark.parametrize("url", ["ftp://acme.example", "not a url", "https://", "javascript:alert(1)"])
+def test_it_refuses_an_invalid_website(user_client, user, url):
+    response = user_client.put("/company", {"website_url": url}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "website_url: invalid url"}
+    assert Company.objects.count() == 0
+
+
+def test_it_records_company_feedback_without_pretending_to_correct(user_client, user):
+    user_client.put("/company", {"website_url": "acme.example"}, format="json")
+
+    response = user_client.post("/company", {"feedback": "We sell boats, not cars", "correct": False}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["company_name"] is None
+    feedback = Company.objects.get().additional_info["feedback"]
+    assert [(f["user_id"], f["correct"], f["feedback"]) for f in feedback] == [
+        (user.pk, False, "We sell boats, not cars")
+    ]
+
+
+def test_it_answers_404_to_feedback_before_any_company(user_client):
+    response = user_client.post("/company", {"feedback": "hello"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "company: the user has no company yet (PUT /company first)"}
+
+
+def test_it_refuses_company_routes_to_anonymous(anon_client):
+    assert anon_client.put("/company", {"website_url": "acme.example"}, format="json").status_code == 401
+    assert anon_client.post("/company", {}, format="json").status_code == 401
+    assert Company.objects.count() == 0
+
+
+# --- vocabulary --------------------------------------------------------------------------------------
+
+
+def test_it_lists_only_the_callers_words_newest_first(user_client, user, other_user):
+    UserVocabulary.objects.create(user=user, word="Mojodex")
+    UserVocabulary.objects.create(user=user, word="Hoomano")
+    UserVocabulary.objects.create(user=other_user, word="Secret")
+
+    response = user_client.get("/vocabulary", {"n_words": 10})
+
+    assert [w["word"] for w in response.json()["vocabulary"]] == ["Hoomano", "Mojodex"]
+
+
+def test_it_corrects_a_spelling_across_the_session_and_remembers_it(user_client, user):
+    execution = ExecutionFactory(user_task__user=user)
+    session = execution.session
+    Session.objects.filter(pk=session.pk).update(title="Call with Jon")
+    UserTaskExecution.objects.filter(pk=execution.pk).update(title="Jon call", summary="Jon wants a quote")
+    Message.objects.create(session=session, sender=Sender.USER, message={"text": "Send it to Jon"})
+
+    response = user_client.put(
+        "/vocabulary",
+        {"session_id": session.pk, "initial_spelling": "Jon", "corrected_spelling": "John"},
+        format="json",
+    )
+
+    assert response.status_code == 200 and response.json() == {}
+    assert Message.objects.get().message == {"text": "Send it to John"}
+    assert Session.objects.get(pk=session.pk).title == "Call with John"
+    execution.refresh_from_db()
+    assert (execution.title, execution.summary) == ("John call", "John wants a quote")
+    assert list(UserVocabulary.objects.values_list("user_id", "word")) == [(user.pk, "John")]
+
+
+def test_it_refuses_to_correct_another_users_session_and_changes_nothing(other_client, user):
+    session = SessionFactory(user=user)
+    Message.objects.create(session=session, sender=Sender.USER, message={"text": "Jon"})
+
+    response = other_client.put(
+        "/vocabulary", {"session_id": session.pk, "initial_spelling": "Jon", "corrected_spelling": "X"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "session_id: not found"}
+    assert Message.objects.get().message == {"text": "Jon"}
+    assert UserVocabulary.objects.count() == 0
+
+
+def test_it_deletes_only_the_callers_word(user_client, other_client, user):
+    word = UserVocabulary.objects.create(user=user, word="Mojodex")
+
+    denied = other_client.delete(f"/vocabulary?user_vocabulary_pk={word.pk}")
+    assert denied.status_code == 404
+    assert UserVocabulary.objects.filter(pk=word.pk).exists()
+
+    response = user_client.delete(f"/vocabulary?user_vocabulary_pk={word.pk}")
+    assert response.json() == {"user_vocabulary_pk": word.pk}
+    assert not UserVocabulary.objects.exists()
+
+
+def test_it_names_a_missing_vocabulary_parameter(user_client):
+    response = user_client.delete("/vocabulary")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "user_vocabulary_pk: This field is required."
+
+
+def test_it_refuses_vocabulary_to_anonymous(anon_client, user):
+    word = UserVocabulary.objects.create(user=user, word="Mojodex")
+
+    assert anon_client.get("/vocabulary").status_code == 401
+    assert anon_client.delete(f"/vocabulary?user_vocabulary_pk={word.pk}").status_code == 401
+    assert UserVocabulary.objects.count() == 1
