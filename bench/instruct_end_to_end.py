@@ -113,7 +113,13 @@ def main(argv: list[str] | None = None) -> None:
             }
         ],
     )
-    user_task = UserTask.objects.create(user=user, task=task)
+    from apps.products.models import Product, ProductTask
+    from apps.products.services import grant_product
+
+    product = Product.objects.create(label="bench", status="active", free=True)
+    ProductTask.objects.create(product=product, task=task)
+    grant_product(user, product)
+    user_task = UserTask.objects.get(user=user, task=task)
 
     port = free_port()
     children = [
@@ -161,9 +167,6 @@ def main(argv: list[str] | None = None) -> None:
         else:
             raise SystemExit("the platform did not become healthy within 60 s")
 
-        import apps.products.services as products
-
-        products.check_can_start_task = lambda user, task: None  # the bench measures generation, not access
         first, total = [], []
         for _ in range(args.runs):
             execution = create_execution(user, user_task)

@@ -101,12 +101,9 @@ def version_payload(version: ProducedTextVersion) -> dict[str, Any]:
 def after_draft(execution: UserTaskExecution) -> None:
     """A draft was delivered: the execution ends now (again), consumes its purchase, gets a title."""
     UserTaskExecution.objects.filter(pk=execution.pk).update(end_date=timezone.now())
-    try:
-        from apps.products.services import consume_purchase_for_execution
-    except ImportError:  # the purchases service is not installed yet
-        consume_purchase_for_execution = None
-    if consume_purchase_for_execution is not None:
-        consume_purchase_for_execution(execution)
+    from apps.products.services import consume_purchase_for_execution
+
+    consume_purchase_for_execution(execution)
     request_title(execution)
 
 

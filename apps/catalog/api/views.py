@@ -183,7 +183,7 @@ class TextEditActionAdminView(AdminView):
     def get_permissions(self) -> list[Any]:
         if self.request is not None and self.request.method == "POST":
             return [IsAuthenticated()]
-        return super().get_permissions()
+        return list(super().get_permissions())
 
     @extend_schema(
         request=s.TextEditActionRunSerializer,
