@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import offer_on
 from tests.processes import wait_for
 from tests.web.conftest import log_in, screenshot
 
@@ -64,15 +65,18 @@ def _chat(page, text: str) -> None:  # type: ignore[no-untyped-def]
 def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     page, demo, daphne_server, celery_worker_process
 ):
+    from apps.catalog.models import Task
     from apps.chat.models import Generation, Message
     from apps.executions.models import ProducedTextVersion, UserTaskExecution
 
+    # Meeting Recap (mobile only in the demo) is offered on the web too, for its predefined action
+    offer_on(Task.objects.get(name_for_system="prepare_meeting_minutes"))
     gate = SocketGate(page)
     log_in(page)
 
     # the task's form; an empty form is refused with a readable message
-    page.get_by_role("link", name="Follow-up email").click()
-    page.get_by_role("heading", name="Follow-up email").wait_for()
+    page.get_by_role("link", name="Meeting Recap").click()
+    page.get_by_role("heading", name="Meeting Recap").wait_for()
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("alert").first).to_contain_text("Fill in “What happened in your meeting?”")
     page.get_by_label("What happened in your meeting?").fill(MEETING)
@@ -88,13 +92,13 @@ def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     partial = stream.inner_text()
     screenshot(page, "execution-streaming")
     result = page.get_by_label("Text (you can edit it)")
-    first = re.compile(r"^Here is a first version for follow-up email.*Tell me what to change\.$", re.S)
+    first = re.compile(r"^Here is a first version for prepare meeting minutes.*Tell me what to change\.$", re.S)
     expect(result).to_have_value(first)
     assert MEETING not in partial  # seen before the end
     expect(stream).to_be_hidden()
     expect(page.locator("#version-label")).to_have_text("Version 1 of 1")
-    expect(page.get_by_label("Title")).to_have_value(re.compile(r"^Follow-up email: Met Dana and Omar"))
-    expect(page.locator("#execution-summary")).to_have_text("You worked on follow-up email with Mojodex.")
+    expect(page.get_by_label("Title")).to_have_value(re.compile(r"^Prepare meeting minutes: Met Dana and Omar"))
+    expect(page.locator("#execution-summary")).to_have_text("You worked on prepare meeting minutes with Mojodex.")
     expect(page.locator("#connection")).to_have_text("Live")
 
     # chat a correction: the reply streams as a new version
@@ -104,7 +108,7 @@ def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     )
     expect(page.locator("#version-label")).to_have_text("Version 2 of 2", timeout=30_000)
     expect(result).to_have_value(re.compile(r"^Here is the updated text.*approved unanimously\.", re.S))
-    expect(page.locator("#chat-log .bubble.mojo").last).to_contain_text("📄 Follow-up email")
+    expect(page.locator("#chat-log .bubble.mojo").last).to_contain_text("📄 Prepare meeting minutes")
 
     # a text-edit action as a button: a third version
     page.get_by_role("button", name="Shorter").click()
@@ -176,23 +180,32 @@ def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     )
     assert ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).count() == 6
 
-    # history: title and summary, search, delete
+    # a predefined action chains the next task from this result
+    page.get_by_role("button", name="Write the follow-up email").click()
+    page.wait_for_url(re.compile(rf".*/app/executions/(?!{execution.pk}/)\d+/$"))
+    follow_up = UserTaskExecution.objects.exclude(pk=execution.pk).get()
+    assert follow_up.predefined_action_from_user_task_execution_id == execution.pk
+    expect(page.locator("#chat-log .bubble.user").first).to_contain_text("Write the follow-up email of this meeting: ")
+    expect(result).to_have_value(
+        re.compile(r"^Here is a first version for follow-up email.*Sent from my phone", re.S), timeout=30_000
+    )
+
+    # history: titles and summaries, search, delete
     page.get_by_role("link", name="History").click()
-    item = page.locator("#executions li")
-    expect(item).to_have_count(1)
-    expect(item.get_by_role("heading")).to_have_text("Follow-up email")
-    expect(item).to_contain_text("You worked on follow-up email with Mojodex.")
+    items = page.locator("#executions li")
+    expect(items.get_by_role("heading")).to_have_text(["Follow-up email", "Prepare meeting minutes"])
+    expect(items.last).to_contain_text("You worked on prepare meeting minutes with Mojodex.")
     screenshot(page, "history")
     screenshot(page, "history-phone", phone=True)
     page.get_by_label("Search your tasks by title").fill("nothing like this")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("No task matches “nothing like this”.")).to_be_visible()
-    page.get_by_label("Search your tasks by title").fill("follow")
+    page.get_by_label("Search your tasks by title").fill("meeting")
     page.get_by_role("button", name="Search").click()
-    expect(item).to_have_count(1)
+    expect(items.get_by_role("heading")).to_have_text(["Prepare meeting minutes"])
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Delete “Follow-up email”").click()
-    expect(page.get_by_text("“Follow-up email” was deleted.")).to_be_visible()
-    expect(item).to_have_count(0)
+    page.get_by_role("button", name="Delete “Prepare meeting minutes”").click()
+    expect(page.get_by_text("“Prepare meeting minutes” was deleted.")).to_be_visible()
+    expect(items).to_have_count(0)
     execution.refresh_from_db()
     assert execution.deleted_by_user is not None

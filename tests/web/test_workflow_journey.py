@@ -87,3 +87,18 @@ def test_it_runs_the_poem_workflow_step_by_step(page, demo, celery_worker_proces
     page.get_by_role("tab", name="Process").click()
     expect(page.locator("#steps > li[data-state=done]")).to_have_count(3)
     assert ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).count() == 1
+
+    # a task whose form asks for a file: a labelled file input, uploaded with the run
+    page.get_by_role("link", name="New task").click()
+    page.get_by_role("link", name="Documentation from a video").click()
+    video = page.get_by_label("Your video recording")
+    expect(video).to_have_attribute("accept", "video/*")
+    video.set_input_files(
+        files=[{"name": "tour.mp4", "mimeType": "video/mp4", "buffer": b"\x00\x00\x00\x18ftypmp42" * 10}]
+    )
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_url(re.compile(rf".*/app/executions/(?!{execution.pk}/)\d+/$"))
+    video_run = UserTaskExecution.objects.exclude(pk=execution.pk).get()
+    assert video_run.json_input_values[0]["value"] == "tour.mp4"
+    expect(page.locator("#steps > li").first).not_to_have_attribute("data-state", "running", timeout=30_000)
+    screenshot(page, "workflow-video")
