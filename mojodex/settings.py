@@ -212,6 +212,7 @@ ANYMAIL = {
     if value
 }
 
+
 # --- LLM layer ---------------------------------------------------------------------------------
 # Providers, prompts, costs, embeddings and speech-to-text (apps/llm); every variable: docs/llm.md.
 def _llm_conf_file(name: str) -> Path | None:
@@ -241,6 +242,7 @@ LLM_FAKE_TOKEN_DELAY_MS = env_int("MOJODEX_FAKE_LLM_TOKEN_DELAY_MS", 0, minimum=
 LLM_EMBEDDING_BATCH_SIZE = env_int("MOJODEX_EMBEDDING_BATCH_SIZE", 96, minimum=1)
 LLM_EMBEDDING_DIMENSIONS = env_int("MOJODEX_EMBEDDING_DIMENSIONS", 1536, minimum=8)
 LLM_TIKTOKEN_CACHE_DIR = env_path("TIKTOKEN_CACHE_DIR", VAR_DIR / "cache" / "tiktoken")
+
 
 # --- Accounts and purchases -------------------------------------------------------------------
 # Login providers, password reset, throttling, service secrets, admin e-mails, Stripe, push.
