@@ -15,6 +15,7 @@ WORKFLOW_STEP_EXECUTION_STARTED = "workflow_step_execution_started"
 WORKFLOW_STEP_EXECUTION_ENDED = "workflow_step_execution_ended"
 WORKFLOW_STEP_EXECUTION_INVALIDATED = "workflow_step_execution_invalidated"
 WORKFLOW_EXECUTION_PRODUCED_TEXT = "workflow_execution_produced_text"
+PROPER_NOUNS_TAGGED = "proper_nouns_tagged"  # not in the original: POST /vocabulary is asynchronous here
 
 # Live-only events (streamed tokens: cumulative, the latest one is kept as the partial text).
 MOJO_TOKEN = "mojo_token"
@@ -76,4 +77,10 @@ class ExecutionTitle(TypedDict):
     title: str
     summary: NotRequired[str]
     user_task_execution_pk: NotRequired[int]
+    session_id: str
+
+
+class ProperNounsTagged(TypedDict):
+    message_pk: int
+    tagged_text: str
     session_id: str

@@ -340,3 +340,62 @@ def start_text_edit(
     )
     _enqueue(generation.pk)
     return message
+
+
+# --- proper nouns (POST /vocabulary) ---------------------------------------------------------------
+
+
+class NothingToTag(Exception):
+    """The message has no text to tag."""
+
+
+def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
+    """Queue the tagging of proper nouns (``*Word*``) in one of the user's messages.
+
+    The original answered with the tagged text synchronously; here the LLM runs on a worker and
+    the result arrives as a ``proper_nouns_tagged`` event (and in ``GET /message``).
+    """
+    message = Message.objects.filter(pk=message_pk, session__user=user, session__deleted_by_user=False).first()
+    if message is None:
+        raise Message.DoesNotExist("message_pk: not found")
+    if not (message.message or {}).get("text"):
+        raise NothingToTag("message_pk: this message has no text")
+    from apps.chat.tasks import tag_proper_nouns
+
+    transaction.on_commit(lambda: tag_proper_nouns.delay(message.pk))
+    return message
+
+
+def tag_proper_nouns(message_pk: int) -> str | None:
+    """Rewrite a message's text with its proper nouns starred; tell the session. Running it again
+    re-tags the same text (stars are stripped first), so a redelivery changes nothing visible."""
+    from apps.accounts.models import UserVocabulary
+    from apps.llm import services as llm
+
+    message = Message.objects.select_related("session").filter(pk=message_pk).first()
+    if message is None or not (message.message or {}).get("text"):
+        return None
+    session = message.session
+    original = str(message.message["text"]).replace("*", "")
+    vocabulary = list(UserVocabulary.objects.filter(user_id=session.user_id).values_list("word", flat=True))
+    execution = running_execution(session, message.message.get("user_task_execution_pk"))
+    result = llm.chat(
+        llm.render_prompt("chat/proper_nouns_tagger", transcription=original, vocabulary=vocabulary),
+        user_id=session.user_id,
+        execution_pk=execution.pk if execution else None,
+        task_name=execution.user_task.task.name_for_system if execution else None,
+        max_tokens=2000,
+    )
+    tagged = result.text.strip() or original
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message_pk)
+        content = dict(locked.message or {})
+        content["text"] = tagged
+        locked.message = content
+        locked.save(update_fields=["message"])
+        delivery.record_event(
+            session.pk,
+            events.PROPER_NOUNS_TAGGED,
+            {"message_pk": message_pk, "tagged_text": tagged, "session_id": session.pk},
+        )
+    return tagged

@@ -34,6 +34,21 @@ def generate_reply(self, generation_pk: int) -> None:  # type: ignore[no-untyped
         raise self.retry(exc=busy, countdown=LEASE.total_seconds(), max_retries=20) from None
 
 
+@shared_task(
+    name="apps.chat.tasks.tag_proper_nouns",
+    autoretry_for=RETRYABLE_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def tag_proper_nouns(message_pk: int) -> None:
+    """Star the proper nouns of a user's message (POST /vocabulary). Idempotent: it re-tags the text
+    without its stars; retried on LLM timeouts, rate limits and 5xx only."""
+    from apps.chat.services import tag_proper_nouns as tag
+
+    tag(message_pk)
+
+
 @shared_task(name="apps.chat.tasks.resend_unacked_events", expires=9)
 def resend_unacked_events() -> int:
     """Beat sweep: re-send messages and drafts the client has not acknowledged yet. Safe to run
