@@ -118,7 +118,8 @@ def google_identity(token: str) -> Identity:
     claims = _verify_id_token(
         token, jwks_url=settings.GOOGLE_JWKS_URL, audiences=settings.GOOGLE_CLIENT_ID, issuers=GOOGLE_ISSUERS
     )
-    return Identity("google", str(claims["sub"]), str(claims["email"]), claims.get("name") or None)
+    name = claims.get("name")
+    return Identity("google", str(claims["sub"]), str(claims["email"]), str(name) if name else None)
 
 
 def _apple_identity(token: str, audiences: list[str]) -> Identity:
@@ -172,4 +173,5 @@ def microsoft_identity(access_token: str) -> Identity:
     email = data.get("mail") or data.get("userPrincipalName")
     if not email or "@" not in str(email):
         raise Invalid("microsoft_token: the Microsoft account has no e-mail address")
-    return Identity("microsoft", str(data["id"]), str(email), data.get("displayName") or None)
+    name = data.get("displayName")
+    return Identity("microsoft", str(data["id"]), str(email), str(name) if name else None)

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,10 @@ def login_with_identity(identity: providers.Identity, *, app_version: str | None
     provider's name replaces the user's name.
     """
     field = PROVIDER_ID_FIELDS[identity.provider]
+    if len(identity.email) > 255 or len(identity.subject) > 255:
+        raise Invalid(f"the {identity.provider} account's e-mail or id is too long")
+    if identity.name:
+        identity = replace(identity, name=identity.name[:255])
     for _ in range(2):  # a concurrent first login may create the account between lookup and insert
         user = user_by_email(identity.email)
         if user is None:

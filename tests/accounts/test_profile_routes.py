@@ -170,3 +170,9 @@ def test_it_does_not_link_an_error_to_another_users_session(other_client, user):
 def test_it_refuses_an_anonymous_error_report(anon_client):
     assert anon_client.put("/error", {"error": "boom"}, format="json").status_code == 401
     assert Error.objects.count() == 0
+
+
+def test_it_serves_english_strings_for_a_blank_language(anon_client):
+    body = anon_client.get("/language", {"language_code": ""}).json()
+
+    assert body["language_json_file"]["account"]["languageName"] == "English"

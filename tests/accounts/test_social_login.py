@@ -192,3 +192,26 @@ def test_it_gives_up_on_a_provider_slower_than_the_timeout(anon_client, settings
     assert response.status_code == 400
     assert response.json() == {"error": "login provider unreachable, try again"}
     assert User.objects.count() == 0
+
+
+def test_it_keeps_a_provider_name_longer_than_the_column_to_255_characters(anon_client, settings, stub_server):
+    settings.MICROSOFT_AD_API_URI = stub_server.url
+    stub_server.routes[("GET", "/me")] = (200, {"id": "ms-7", "displayName": "N" * 400, "mail": "n@contoso.example"})
+
+    response = _login(anon_client, "microsoft", microsoft_token="t")
+
+    assert response.status_code == 200
+    assert User.objects.get(microsoft_id="ms-7").name == "N" * 255
+
+
+def test_it_refuses_a_provider_email_longer_than_the_column(anon_client, settings, stub_server):
+    settings.MICROSOFT_AD_API_URI = stub_server.url
+    stub_server.routes[("GET", "/me")] = (200, {"id": "ms-8", "mail": "x" * 250 + "@contoso.example"})
+
+    response = _login(anon_client, "microsoft", microsoft_token="t")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "the microsoft account's e-mail or id is too long"},
+    )
+    assert User.objects.count() == 0

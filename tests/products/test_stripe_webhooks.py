@@ -193,3 +193,21 @@ def test_it_refuses_a_signed_but_malformed_event(anon_client):
     response = _post(anon_client, "/subscription_end", payload, END_SECRET)
 
     assert (response.status_code, response.json()) == (400, {"error": "malformed Stripe event"})
+
+
+def test_it_reads_ids_from_expanded_stripe_objects(anon_client, checkout):
+    payload = _event(
+        "checkout.session.completed",
+        {
+            "id": "cs_test_1",
+            "customer": {"id": "cus_9", "object": "customer"},
+            "subscription": None,
+            "customer_details": "unexpected",
+        },
+    )
+
+    response = _post(anon_client, "/purchase", payload, NEW_SECRET)
+
+    assert response.status_code == 200
+    checkout.refresh_from_db()
+    assert (checkout.active, checkout.customer_stripe_id, checkout.subscription_stripe_id) == (True, "cus_9", None)

@@ -99,7 +99,7 @@ class LanguageSetSerializer(ClientTimeMixin):
 
 
 class LanguageQuerySerializer(ClientTimeMixin):
-    language_code = serializers.CharField(max_length=5, default="en")
+    language_code = serializers.CharField(max_length=5, default="en", allow_blank=True)
 
 
 class LanguageResponseSerializer(serializers.Serializer):

@@ -32,6 +32,13 @@ STRIPE_ERRORS = {
 SERVICE_AUTH = [BackofficeSecretAuthentication, ServiceSecretAuthentication, TokenAuthentication]
 
 
+def _stripe_id(value: object) -> str | None:
+    """A Stripe id field: a string, or an expanded object carrying its ``id``."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return str(value)[:255] if value else None
+
+
 class ProductCategoryView(ServiceView):
     """PUT/POST (admin): create/edit a category. GET (user): the categories offered at onboarding."""
 
@@ -110,11 +117,12 @@ class PurchaseView(ServiceView):
         if event["type"] != "checkout.session.completed":
             return Response({"ignored_event_type": event["type"]})
         obj = event["data"]["object"]
+        details = obj.get("customer_details")
         purchase = services.complete_stripe_checkout(
             str(obj.get("id")),
-            obj.get("customer"),
-            obj.get("subscription"),
-            (obj.get("customer_details") or {}).get("email"),
+            _stripe_id(obj.get("customer")),
+            _stripe_id(obj.get("subscription")),
+            details.get("email") if isinstance(details, dict) else None,
         )
         return Response({"purchase_pk": purchase.pk})
 
