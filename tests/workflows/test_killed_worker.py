@@ -20,8 +20,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from apps.chat.models import SessionEvent
 from apps.executions import services as executions
@@ -91,14 +93,23 @@ def workers(transactional_db, tmp_path, settings) -> Iterator[dict[str, subproce
 
 
 def _start_poem(member):
+    """Start from the form in another thread: its events go out through ``async_to_sync``, which
+    refuses to run in a thread with an event loop (Playwright's session fixtures leave one in the
+    main thread when the browser tests ran first)."""
     execution = new_execution(member, poem_task(validation=False))
-    executions.run_from_form(
-        execution,
-        [
-            {"input_name": "poem_topic", "input_value": "the lighthouse"},
-            {"input_name": "n_stanzas", "input_value": "2"},
-        ],
-    )
+    inputs = [
+        {"input_name": "poem_topic", "input_value": "the lighthouse"},
+        {"input_name": "n_stanzas", "input_value": "2"},
+    ]
+
+    def run() -> None:
+        try:
+            executions.run_from_form(execution, inputs)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result(timeout=30)
     return execution
 
 
