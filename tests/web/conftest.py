@@ -46,6 +46,9 @@ def chromium() -> Iterator[object]:
     # synchronous code, so Django's async-safety guard would refuse them without this.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
     manager = sync_playwright().start()
     browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
