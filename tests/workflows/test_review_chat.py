@@ -135,3 +135,17 @@ def test_it_edits_the_result_in_the_chat_once_the_workflow_ended(member, fake_ll
     assert draft.event_name == "draft_message"
     assert draft.message["produced_text_version_pk"] == versions[1].pk
     assert events(execution)[-1][0] == "draft_message"
+
+
+def test_it_keeps_the_result_as_it_is_when_the_task_disables_result_chat(member):
+    execution, writers = _poem_with_stanzas_written(member)
+    execution.user_task.task.__class__.objects.filter(pk=execution.user_task.task_id).update(result_chat_enabled=False)
+    for writer in writers:
+        services.validate(writer)
+    generation = _chat(member, execution, "Make it shorter", "edit-2")
+    message = Message.objects.get(pk=generation.result_message_id)
+    assert (message.event_name, message.message["text"]) == (
+        "mojo_message",
+        "This task does not allow changing its result in the chat.",
+    )
+    assert ProducedTextVersion.objects.count() == 1

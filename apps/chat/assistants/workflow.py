@@ -4,8 +4,9 @@ While the workflow runs, the chat is the review of a rejected step: the model an
 ``<no_go_explanation>`` (the user wants to change the inputs or a validated step: not possible),
 ``<ask_for_clarification>`` (unclear), or ``<user_instruction>`` (clear: the step under review is
 invalidated with that instruction and runs again — no assistant message is stored for this turn).
-Once the workflow delivered its result, the same chat edits it: ``<execution>`` with ``<title>`` and
-``<draft>`` becomes a new produced text version and a ``draft_message``.
+Once the workflow delivered its result, the same chat edits it when the task enables it
+(``result_chat_enabled``): ``<execution>`` with ``<title>`` and ``<draft>`` becomes a new produced
+text version and a ``draft_message``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from apps.llm import services as llm
 from apps.llm import tags
 
 NOTHING_TO_REVIEW = "No step of this workflow is waiting for your review right now."
+RESULT_CHAT_DISABLED = "This task does not allow changing its result in the chat."
 
 
 def run(generation: Generation) -> None:
@@ -35,12 +37,18 @@ def run(generation: Generation) -> None:
     assert execution is not None
     user = generation.session.user
     task = execution.user_task.task
+    produced_text_done = execution.produced_texts.exists()
+    if produced_text_done and not task.result_chat_enabled:
+        chat.finish_generation(
+            generation, {"text": RESULT_CHAT_DISABLED, "user_task_execution_pk": execution.pk}, draft=False
+        )
+        return
     prompt = llm.render_prompt(
         "chat/workflow_run",
         **context.base_values(user),
         workflow={"name_for_system": task.name_for_system, "definition": task.definition_for_system},
         user_workflow_inputs=execution.json_input_values or [],
-        produced_text_done=execution.produced_texts.exists(),
+        produced_text_done=produced_text_done,
         audio_message=bool(generation.options.get("audio")),
         tag_proper_nouns=generation.options.get("platform") == "mobile",
     )
