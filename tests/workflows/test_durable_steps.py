@@ -184,7 +184,7 @@ def test_it_lets_the_scheduler_relaunch_locked_steps_with_its_secret(
 
     refused = anon_client.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
     user_refused = client_for(member).post("/relaunch_locked_workflow_step_executions", {}, format="json")
-    assert (refused.status_code, user_refused.status_code) == (401, 403)
+    assert (refused.status_code, user_refused.status_code) == (403, 403)
     assert queued == []
 
     anon_client.credentials(HTTP_AUTHORIZATION="scheduler-secret")

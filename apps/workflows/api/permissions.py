@@ -1,32 +1,14 @@
-"""The scheduler's header secret (``MOJODEX_SCHEDULER_SECRET``), as the original's scheduler sends it."""
+"""Who may sweep stuck steps: the original's scheduler (its header secret) or an admin."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from rest_framework import authentication, permissions
+from rest_framework import permissions
 from rest_framework.request import Request
 
+from apps.accounts.authentication import SCHEDULER
 from apps.core.api.permissions import is_admin_request
-
-SCHEDULER = "scheduler"
-
-
-class SchedulerSecretAuthentication(authentication.BaseAuthentication):
-    """``Authorization: <MOJODEX_SCHEDULER_SECRET>``: an anonymous request marked ``scheduler``."""
-
-    def authenticate(self, request: Request) -> tuple[Any, str] | None:
-        secret = getattr(settings, "SCHEDULER_SECRET", "")
-        header = request.headers.get("Authorization", "")
-        if secret and header and hmac.compare_digest(header.encode(), secret.encode()):
-            return AnonymousUser(), SCHEDULER
-        return None
-
-    def authenticate_header(self, request: Request) -> str:
-        return "Token"
 
 
 class IsSchedulerOrAdmin(permissions.BasePermission):

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.chat.models import PlatformName
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": 'JSON list: [{"input_name": "...", "input_value": "..."}] (a JSON string in multipart forms)',
+    }
+)
 class InputsField(serializers.Field):
     """``inputs``: a JSON string (multipart form) or a list: ``[{input_name, input_value}]``."""
 

@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.authentication import TokenAuthentication
+from apps.accounts.authentication import ServiceSecretAuthentication, TokenAuthentication
 from apps.core.api.permissions import BackofficeSecretAuthentication
 from apps.executions.models import UserTaskExecution
 from apps.workflows import runner, services
-from apps.workflows.api.permissions import IsSchedulerOrAdmin, SchedulerSecretAuthentication
+from apps.workflows.api.permissions import IsSchedulerOrAdmin
 from apps.workflows.api.serializers import (
     MessageSerializer,
     NewResultSerializer,
@@ -135,12 +135,15 @@ class RestartWorkflowView(APIView):
 
 
 class RelaunchLockedStepsView(APIView):
-    authentication_classes = [SchedulerSecretAuthentication, BackofficeSecretAuthentication, TokenAuthentication]
+    authentication_classes = [ServiceSecretAuthentication, BackofficeSecretAuthentication, TokenAuthentication]
     permission_classes = [IsSchedulerOrAdmin]
 
     @extend_schema(
         request=SweepSerializer,
-        responses={200: RelaunchedSerializer, 403: OpenApiResponse(description="no scheduler secret")},
+        responses={
+            200: RelaunchedSerializer,
+            403: OpenApiResponse(description="not the scheduler nor an admin"),
+        },
         summary="Queue again the step executions whose worker died or whose message was lost",
     )
     def post(self, request: Request) -> Response:
