@@ -136,7 +136,7 @@ CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 
 # --- Workflows --------------------------------------------------------------------------------
-# Durable step runs (apps/workflows, docs/adr/0003-durable-workflow-steps.md) and the web search
+# Durable step runs (apps/workflows, docs/adr/0005-durable-workflow-steps.md) and the web search
 # of the web_research_synthesis workflow (workflow_steps/web_research_synthesis).
 # A running step whose worker has not refreshed its heartbeat for this many seconds is taken over
 # by another worker (heartbeats come every third of it).
