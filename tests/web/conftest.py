@@ -7,6 +7,7 @@ Screenshots of the main pages go to ``artifacts/screenshots/`` (CI keeps them).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -100,6 +101,8 @@ def page(context, browser_errors, request):  # type: ignore[no-untyped-def]
     yield page
     with contextlib.suppress(Exception):  # a closed page has nothing to show
         screenshot(page, f"last-{request.node.name}")
+        events = page.evaluate("window.mojodexSocket ? window.mojodexSocket.log : []")
+        (SCREENSHOTS / f"last-{request.node.name}.events.json").write_text(json.dumps(events, indent=1))
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def test_it_runs_the_poem_workflow_step_by_step(page, demo, celery_worker_proces
     expect(first).to_contain_text("Of The sea at dawn, part 1 I sing")
 
     # edit the stanza before validating it
+    first = page.locator(f'#steps > li[data-step-execution-pk="{first.get_attribute("data-step-execution-pk")}"]')
     first.get_by_role("button", name="Edit").click()
     first.get_by_label("Stanza", exact=True).fill("Grey light on the water,\nthe gulls wake the quay.")
     first.get_by_role("button", name="Save").click()

@@ -34,6 +34,7 @@ export class SessionSocket extends EventTarget {
     this.sessionId = sessionId;
     this.onEvent = onEvent;
     this.seen = new Set();
+    this.log = []; // the last envelopes received, for diagnosis from the console
     this.attempt = 0;
     this.ws = null;
     this.stopped = false;
@@ -152,6 +153,10 @@ export class SessionSocket extends EventTarget {
   handle(envelope) {
     const { event, data = {}, seq = null } = envelope || {};
     if (!event || event === "pong") return;
+    if (!event.endsWith("_token")) {
+      this.log.push(envelope);
+      if (this.log.length > 200) this.log.shift();
+    }
     if (seq !== null && seq !== undefined) {
       if (this.seen.has(seq)) {
         this.ack(event, data); // a re-send: our ack was lost, send it again, show nothing twice

@@ -56,6 +56,7 @@ export class WorkflowView {
     this.steps = []; // the workflow's step definitions
     this.executions = new Map(); // user_workflow_step_execution_pk → step execution JSON
     this.editing = new Set();
+    this.userResults = new Map(); // pk → the result the user saved (the step's latest result)
   }
 
   setDefinition(steps) {
@@ -70,7 +71,16 @@ export class WorkflowView {
   upsert(execution, render = true) {
     const pk = execution.user_workflow_step_execution_pk;
     if (pk === undefined || pk === null) return;
-    this.executions.set(pk, { ...(this.executions.get(pk) || {}), ...execution });
+    const known = this.executions.get(pk) || {};
+    const merged = { ...known, ...execution };
+    // An event sent before the user's own action may arrive after it: it must not undo it.
+    if (known.validated === true && execution.validated == null) merged.validated = true;
+    if (this.userResults.has(pk) && merged.validated !== false) merged.result = this.userResults.get(pk);
+    if ((merged.result === null || merged.result === undefined) && known.result && known.status === "done") {
+      merged.result = known.result; // a late "started" after "ended"
+      merged.status = known.status;
+    }
+    this.executions.set(pk, merged);
     if (render) this.render();
   }
 
@@ -192,6 +202,7 @@ export class WorkflowView {
           json: { user_workflow_step_execution_pk: pk, result },
         });
         this.editing.delete(pk);
+        this.userResults.set(pk, answer.new_result || result);
         this.upsert({ ...step, result: answer.new_result || result });
         notify("Your changes are saved.", "ok");
       });

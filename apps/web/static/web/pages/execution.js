@@ -503,6 +503,9 @@ async function load() {
       index: result.count,
     });
   }
+  if (!execution.start_date && !execution.produced_text_version_pk) {
+    $("#result-empty").textContent = "This task has not been started yet: fill in its form, or tell the assistant in the chat what you need.";
+  }
   renderTextEditActions(execution.text_edit_actions);
   socket.connect();
   await loadMessages();
