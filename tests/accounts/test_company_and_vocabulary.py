@@ -150,3 +150,26 @@ def test_it_refuses_vocabulary_to_anonymous(anon_client, user):
     assert anon_client.get("/vocabulary").status_code == 401
     assert anon_client.delete(f"/vocabulary?user_vocabulary_pk={word.pk}").status_code == 401
     assert UserVocabulary.objects.count() == 1
+
+
+def test_it_queues_proper_noun_tagging_of_the_callers_message(
+    user_client, other_client, user, celery_calls, django_capture_on_commit_callbacks, monkeypatch
+):
+    from apps.chat import services as chat
+
+    tagged: list[int] = []
+    monkeypatch.setattr(chat, "tag_proper_nouns", lambda pk: tagged.append(pk))
+    session = SessionFactory(user=user)
+    message = Message.objects.create(session=session, sender=Sender.USER, message={"text": "met jean"})
+    silent = Message.objects.create(session=session, sender=Sender.USER, message={"message_id": "m"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post("/vocabulary", {"message_pk": message.pk}, format="json")
+        other = other_client.post("/vocabulary", {"message_pk": message.pk}, format="json")
+        empty = user_client.post("/vocabulary", {"message_pk": silent.pk}, format="json")
+
+    assert response.json() == {"message_pk": message.pk, "status": "processing"}
+    assert (other.status_code, other.json()) == (404, {"error": "message_pk: not found"})
+    assert (empty.status_code, empty.json()) == (404, {"error": "message_pk: this message has no text"})
+    assert [c[0] for c in celery_calls] == ["apps.chat.tasks.tag_proper_nouns"]
+    assert tagged == [message.pk]

@@ -24,7 +24,7 @@ ROUTES = {
     "/device": {"put"},
     "/error": {"put"},
     "/company": {"put", "post"},
-    "/vocabulary": {"get", "put", "delete"},
+    "/vocabulary": {"get", "put", "post", "delete"},
     "/product_category": {"put", "post", "get"},
     "/profile_category": {"put", "post"},
     "/product": {"put", "post"},

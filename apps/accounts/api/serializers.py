@@ -166,6 +166,15 @@ class VocabularyCorrectionSerializer(ClientTimeMixin):
     corrected_spelling = serializers.CharField(max_length=255, allow_blank=True, trim_whitespace=False)
 
 
+class ProperNounsRequestSerializer(ClientTimeMixin):
+    message_pk = serializers.IntegerField()
+
+
+class ProperNounsQueuedSerializer(serializers.Serializer):
+    message_pk = serializers.IntegerField()
+    status = serializers.CharField(help_text='"processing": the tagged text arrives as `proper_nouns_tagged`')
+
+
 class VocabularyDeleteSerializer(ClientTimeMixin):
     user_vocabulary_pk = serializers.IntegerField()
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
+from apps.accounts.errors import Missing
 from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
 from apps.accounts.views_base import ServiceView, current_user, validated
 from apps.core.api.pagination import paginate
@@ -284,6 +285,29 @@ class VocabularyView(ServiceView):
         validated(s.VocabularyQuerySerializer, request.query_params)
         words = paginate(profile.vocabulary(current_user(request)), request.query_params, "n_words")
         return Response({"vocabulary": s.VocabularyItemSerializer(words, many=True).data})
+
+    @extend_schema(
+        request=s.ProperNounsRequestSerializer,
+        responses={
+            200: s.ProperNounsQueuedSerializer,
+            **ERRORS,
+            404: OpenApiResponse(description="message not found, or without text"),
+        },
+        summary="Star the proper nouns of one of the user's messages (on a worker; the tagged text "
+        "arrives on the session socket as `proper_nouns_tagged`)",
+    )
+    def post(self, request: Request) -> Response:
+        from apps.chat import services as chat
+        from apps.chat.models import Message
+
+        data = validated(s.ProperNounsRequestSerializer, request.data)
+        try:
+            chat.request_proper_noun_tagging(current_user(request), data["message_pk"])
+        except Message.DoesNotExist:
+            raise Missing("message_pk: not found") from None
+        except chat.NothingToTag:
+            raise Missing("message_pk: this message has no text") from None
+        return Response({"message_pk": data["message_pk"], "status": "processing"})
 
     @extend_schema(
         request=s.VocabularyCorrectionSerializer,
