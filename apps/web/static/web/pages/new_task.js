@@ -38,6 +38,9 @@ async function load() {
   $("#task-form").hidden = false;
 }
 
+$("#task-form").addEventListener("input", () => {
+  if (document.querySelector("#notices .notice-error")) clearNotices(); // the user is fixing it
+});
 $("#task-form").addEventListener("submit", (event) => {
   event.preventDefault();
   clearNotices();
