@@ -7,12 +7,11 @@ The answer is either a question (``<ask_user_primary_info>``), a delivery (``<ex
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 
 from apps.chat.assistants import context
-from apps.chat.assistants.streaming import TokenRouter, placeholder_or_chat
+from apps.chat.assistants.streaming import TokenRouter, converse
 from apps.chat.models import Generation
 from apps.llm import services as llm
 from apps.llm import tags
@@ -49,24 +48,7 @@ def run(generation: Generation) -> None:
         tag_proper_nouns=generation.options.get("platform") == "mobile",
     )
     router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_USER_PRIMARY_INFO,))
-    result = placeholder_or_chat(
-        generation.options,
-        assistant="instruct",
-        on_token=router,
-        run_llm=lambda: llm.chat(
-            prompt,
-            conversation=chat.conversation(generation.session_id),
-            user_id=user.pk,
-            task_name=execution.user_task.task.name_for_system,
-            execution_pk=execution.pk,
-            on_token=router,
-        ),
-    )
-    raw = result.text.strip()
-    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
-    language = tags.extract(raw, tags.USER_LANGUAGE).lower() or None
-    if language:
-        content["language"] = language
+    raw, content = converse(generation, prompt, router, assistant="instruct", execution=execution)
     if tags.has(raw, tags.EXECUTION):
         execution_text = tags.extract(raw, tags.EXECUTION)
         if tags.has(execution_text, tags.DRAFT):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from apps.chat import delivery, events
 from apps.llm import services as llm
@@ -87,12 +88,31 @@ def text_edit_router(session_id: str, generation_pk: int) -> Callable[[str, str]
     return on_token
 
 
-def placeholder_or_chat(
-    options: dict, *, assistant: str, on_token: Callable[[str, str], bool], run_llm
-) -> llm.LLMResult:  # type: ignore[no-untyped-def]
-    """Placeholder mode (``use_message_placeholder``/``use_draft_placeholder``) or the real LLM."""
+def converse(
+    generation: Any, prompt: Any, router: TokenRouter, *, assistant: str, execution: Any
+) -> tuple[str, dict[str, Any]]:
+    """One assistant turn on an execution: the placeholder (``use_message_placeholder`` /
+    ``use_draft_placeholder``) or the LLM with the session's conversation, streamed through
+    ``router``. Returns the raw answer and the message content every assistant starts from."""
+    from apps.chat.services import conversation
+
+    options = generation.options
     if options.get("use_draft_placeholder"):
-        return llm.placeholder("draft", assistant=assistant, on_token=on_token)
-    if options.get("use_message_placeholder"):
-        return llm.placeholder("message", assistant=assistant, on_token=on_token)
-    return run_llm()
+        result = llm.placeholder("draft", assistant=assistant, on_token=router)
+    elif options.get("use_message_placeholder"):
+        result = llm.placeholder("message", assistant=assistant, on_token=router)
+    else:
+        result = llm.chat(
+            prompt,
+            conversation=conversation(generation.session_id),
+            user_id=generation.session.user_id,
+            task_name=execution.user_task.task.name_for_system,
+            execution_pk=execution.pk,
+            on_token=router,
+        )
+    raw = result.text.strip()
+    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
+    language = tags.extract(raw, tags.USER_LANGUAGE).lower()
+    if language:
+        content["language"] = language
+    return raw, content

@@ -11,13 +11,11 @@ text version and a ``draft_message``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from apps.chat.assistants import context
 from apps.chat.assistants.instruct import transcribe_pending_audio, visible_text
-from apps.chat.assistants.streaming import TokenRouter, placeholder_or_chat
+from apps.chat.assistants.streaming import TokenRouter, converse
 from apps.chat.models import Generation
 from apps.llm import services as llm
 from apps.llm import tags
@@ -53,24 +51,7 @@ def run(generation: Generation) -> None:
         tag_proper_nouns=generation.options.get("platform") == "mobile",
     )
     router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_FOR_CLARIFICATION, tags.USER_INSTRUCTION))
-    result = placeholder_or_chat(
-        generation.options,
-        assistant="workflow",
-        on_token=router,
-        run_llm=lambda: llm.chat(
-            prompt,
-            conversation=chat.conversation(generation.session_id),
-            user_id=user.pk,
-            task_name=task.name_for_system,
-            execution_pk=execution.pk,
-            on_token=router,
-        ),
-    )
-    raw = result.text.strip()
-    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
-    language = tags.extract(raw, tags.USER_LANGUAGE).lower() or None
-    if language:
-        content["language"] = language
+    raw, content = converse(generation, prompt, router, assistant="workflow", execution=execution)
 
     if tags.has(raw, tags.EXECUTION):
         execution_text = tags.extract(raw, tags.EXECUTION)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.chat.models import PlatformName
+from apps.core.api.fields import InputsField
 
 
 class CreateExecutionSerializer(serializers.Serializer):
@@ -27,29 +25,6 @@ class CreatedExecutionSerializer(serializers.Serializer):
     text_edit_actions = serializers.JSONField()
     session_id = serializers.CharField()
     intro_done = serializers.BooleanField()
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "description": 'JSON list: [{"input_name": "...", "input_value": "..."}] (a JSON string in multipart forms)',
-    }
-)
-class InputsField(serializers.Field):
-    """``inputs``: a JSON string (multipart form) or a list: ``[{input_name, input_value}]``."""
-
-    def to_internal_value(self, data):  # type: ignore[no-untyped-def]
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError("must be a JSON list of {input_name, input_value}") from None
-        if not isinstance(data, list):
-            raise serializers.ValidationError("must be a JSON list of {input_name, input_value}")
-        return data
-
-    def to_representation(self, value):  # type: ignore[no-untyped-def]
-        return value
 
 
 class RunExecutionSerializer(serializers.Serializer):
