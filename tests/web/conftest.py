@@ -100,7 +100,7 @@ def page(context, browser_errors, request):  # type: ignore[no-untyped-def]
     page.on("console", lambda message: message.type == "error" and browser_errors.console.append(message.text))
     yield page
     with contextlib.suppress(Exception):  # a closed page has nothing to show
-        screenshot(page, f"last-{request.node.name}")
+        page.screenshot(path=str(SCREENSHOTS / f"last-{request.node.name}.png"), full_page=True)
         events = page.evaluate("window.mojodexSocket ? window.mojodexSocket.log : []")
         (SCREENSHOTS / f"last-{request.node.name}.events.json").write_text(json.dumps(events, indent=1))
 
@@ -132,8 +132,19 @@ def demo(transactional_db):  # type: ignore[no-untyped-def]
     fake.clear_script()
 
 
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll("input, select, textarea, button, a[href]")]
+  .filter((el) => el.offsetParent !== null && el.type !== "hidden")
+  .filter((el) => !(
+    (el.labels && el.labels.length) || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")
+    || ((el.tagName === "BUTTON" || el.tagName === "A") && el.textContent.trim())
+  ))
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
+
 def screenshot(page, name: str, *, phone: bool = False) -> Path:  # type: ignore[no-untyped-def]
-    """Save ``artifacts/screenshots/<name>.png`` (full page); ``phone`` shoots it at 375 px wide."""
+    """Save ``artifacts/screenshots/<name>.png`` (full page); ``phone`` shoots it at 375 px wide.
+    Every visible control of the page must have an accessible name."""
+    assert page.evaluate(UNLABELLED_CONTROLS) == [], f"{name}: controls without a label"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     if phone:

@@ -57,6 +57,7 @@ export class WorkflowView {
     this.executions = new Map(); // user_workflow_step_execution_pk → step execution JSON
     this.editing = new Set();
     this.userResults = new Map(); // pk → the result the user saved (the step's latest result)
+    this.editors = new Map(); // pk → the open edit form
   }
 
   setDefinition(steps) {
@@ -125,7 +126,13 @@ export class WorkflowView {
         );
       }
     }
+    const active = this.list.contains(document.activeElement) ? document.activeElement : null;
+    const selection = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
     this.list.replaceChildren(...items);
+    if (active && active.isConnected) {
+      active.focus(); // an edit form survives the re-render, and so does the caret
+      if (selection && active.tagName === "TEXTAREA") active.setSelectionRange(...selection);
+    }
   }
 
   renderExecution(step, n) {
@@ -144,9 +151,12 @@ export class WorkflowView {
     );
     if (state === "error") item.append(el("p", { class: "danger", role: "alert" }, errorText(step.error_status)));
     if (this.editing.has(pk)) {
-      item.append(this.editor(step));
+      // the same form across re-renders (other steps' events): what the user typed stays
+      if (!this.editors.has(pk)) this.editors.set(pk, this.editor(step));
+      item.append(this.editors.get(pk));
       return item;
     }
+    this.editors.delete(pk);
     if (step.result) item.append(resultView(step.result));
     const buttons = el("div", { class: "actions" });
     if (state === "waiting") {
