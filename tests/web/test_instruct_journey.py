@@ -180,6 +180,15 @@ def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     )
     assert ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).count() == 6
 
+    # a new version while the user is changing the text: the user's text stays until asked
+    result.fill("My unsaved draft")
+    _chat(page, "Add a PS about the parking")
+    expect(page.get_by_text("Version 7 is ready; your unsaved changes are still shown.")).to_be_visible()
+    expect(result).to_have_value("My unsaved draft")
+    page.get_by_role("button", name="Show the new version").click()
+    expect(result).to_have_value(re.compile(r"Add a PS about the parking"))
+    expect(page.locator("#version-label")).to_have_text("Version 7 of 7")
+
     # a predefined action chains the next task from this result
     page.get_by_role("button", name="Write the follow-up email").click()
     page.wait_for_url(re.compile(rf".*/app/executions/(?!{execution.pk}/)\d+/$"))
@@ -187,7 +196,7 @@ def test_it_runs_an_instruct_task_with_live_result_chat_versions_and_history(
     assert follow_up.predefined_action_from_user_task_execution_id == execution.pk
     expect(page.locator("#chat-log .bubble.user").first).to_contain_text("Write the follow-up email of this meeting: ")
     expect(result).to_have_value(
-        re.compile(r"^Here is a first version for follow-up email.*Sent from my phone", re.S), timeout=30_000
+        re.compile(r"^Here is a first version for follow-up email.*Add a PS about the parking", re.S), timeout=30_000
     )
 
     # history: titles and summaries, search, delete

@@ -25,7 +25,7 @@ export function $(selector, root = document) {
 }
 
 /** The page's notice area (role=alert for errors, status for confirmations). */
-export function notify(message, kind = "error") {
+export function notify(message, kind = "error", { persist = false, action = null } = {}) {
   const area = document.getElementById("notices");
   if (!area) return;
   const notice = el(
@@ -34,8 +34,14 @@ export function notify(message, kind = "error") {
     el("span", {}, message),
     el("button", { type: "button", class: "link", "aria-label": "Dismiss", onclick: () => notice.remove() }, "×"),
   );
+  if (action) {
+    notice.firstChild.append(
+      " ",
+      el("button", { type: "button", class: "link", onclick: () => { notice.remove(); action.run(); } }, el("u", {}, action.label)),
+    );
+  }
   area.append(notice);
-  if (kind !== "error") setTimeout(() => notice.remove(), 5000);
+  if (kind !== "error" && !persist) setTimeout(() => notice.remove(), 5000);
   return notice;
 }
 

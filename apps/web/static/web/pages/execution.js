@@ -69,12 +69,17 @@ function renderVersionLabel() {
   $("#next-version").disabled = result.index >= result.count;
 }
 
+let unsavedEdit = false; // the user is changing the text shown: a new version must not wipe it
+$("#result-text").addEventListener("input", () => (unsavedEdit = true));
+$("#result-title").addEventListener("input", () => (unsavedEdit = true));
+
 function showResult({ title, production, versionPk, producedTextPk, index }) {
   hideStream();
   $("#result-empty").hidden = true;
   $("#result").hidden = false;
   $("#result-title").value = title || "";
   $("#result-text").value = production || "";
+  unsavedEdit = false;
   result.versionPk = versionPk ?? result.versionPk;
   result.producedTextPk = producedTextPk ?? result.producedTextPk;
   if (index) result.index = index;
@@ -88,7 +93,17 @@ function newVersion({ title, production, versionPk, producedTextPk }) {
     result.count += 1;
     result.versions.set(versionPk, result.count);
   }
-  showResult({ title, production, versionPk, producedTextPk, index: result.versions.get(versionPk) || result.count });
+  const index = result.versions.get(versionPk) || result.count;
+  if (unsavedEdit) {
+    hideStream();
+    renderVersionLabel();
+    notify(`Version ${index} is ready; your unsaved changes are still shown.`, "info", {
+      persist: true,
+      action: { label: "Show the new version", run: () => showVersion(index) },
+    });
+    return;
+  }
+  showResult({ title, production, versionPk, producedTextPk, index });
 }
 
 async function showVersion(index) {
@@ -141,6 +156,7 @@ $("#result").addEventListener("submit", (event) => {
         session_id: execution.session_id,
       },
     });
+    unsavedEdit = false;
     newVersion({
       title: $("#result-title").value,
       production,
