@@ -2,9 +2,15 @@
 // the page says that there is no todo yet instead of failing.
 
 import { api, requireLogin } from "../api.js";
-import { $, busy, el, formatDate, notify, setupHeader } from "../ui.js";
+import { $, busy, el, notify, setupHeader } from "../ui.js";
 
 setupHeader();
+
+function formatDay(value) {
+  const [year, month, day] = String(value).slice(0, 10).split("-").map(Number);
+  const date = new Date(year, month - 1, day);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleDateString(undefined, { dateStyle: "medium" });
+}
 
 function empty(text) {
   const box = $("#todos-empty");
@@ -20,7 +26,7 @@ function todoItem(todo) {
       "div",
       { class: "body" },
       el("p", { class: "description", style: "margin:0" }, todo.description),
-      el("p", { class: "small muted", style: "margin:0" }, todo.scheduled_date ? `For ${formatDate(todo.scheduled_date)}` : ""),
+      el("p", { class: "small muted", style: "margin:0" }, todo.scheduled_date ? `For ${formatDay(todo.scheduled_date)}` : ""),
     ),
   );
   const actions = el("div", { class: "actions" });
