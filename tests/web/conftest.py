@@ -36,9 +36,10 @@ DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """One headless Chromium for the run (each test gets its own context)."""
+    """One headless Chromium per test module (each test gets its own context); per module, so the
+    async-safety switch below never outlives the browser tests."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
