@@ -25,8 +25,9 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Run the integration tests against external servers: a separate pgserver, system Redis, RabbitMQ
+## (the browser tests exercise the UI, not the servers: they run once, in `make test`)
 test-external: $(STAMP)
-	$(PY) .ci/external_servers.py -- $(PY) -m pytest -m "integration or external" $(PYTEST_ARGS)
+	$(PY) .ci/external_servers.py -- $(PY) -m pytest -m "(integration or external) and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
