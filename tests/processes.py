@@ -109,7 +109,7 @@ def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[su
         start_new_session=True,
     )
     try:
-        wait_for(lambda: app.control.ping(timeout=0.5), timeout=60, message="the Celery worker to answer ping")
+        wait_for(lambda: app.control.ping(timeout=0.5), timeout=120, message="the Celery worker to answer ping")
         yield process
     finally:
         stop_process(process)
