@@ -395,3 +395,12 @@ def latest_versions_of_user(user: Any) -> QuerySet[ProducedTextVersion]:
         .defer("embedding")
         .order_by("-creation_date", "-id")
     )
+
+
+def user_execution(user: Any, pk: int) -> UserTaskExecution | None:
+    """The user's (not deleted) execution, or None: another user's looks like a missing one."""
+    return (
+        UserTaskExecution.objects.select_related("user_task__task", "session")
+        .filter(pk=pk, user_task__user=user, deleted_by_user__isnull=True)
+        .first()
+    )

@@ -33,11 +33,7 @@ from apps.executions.models import UserTask, UserTaskExecution
 
 def owned_execution(user, pk: int) -> UserTaskExecution:  # type: ignore[no-untyped-def]
     """The user's (not deleted) execution; another user's is a 404 like a missing one."""
-    execution = (
-        UserTaskExecution.objects.select_related("user_task__task", "session")
-        .filter(pk=pk, user_task__user=user, deleted_by_user__isnull=True)
-        .first()
-    )
+    execution = selectors.user_execution(user, pk)
     if execution is None:
         raise NotFound("user_task_execution_pk: not found")
     return execution

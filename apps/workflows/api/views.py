@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.authentication import ServiceSecretAuthentication, TokenAuthentication
 from apps.core.api.permissions import BackofficeSecretAuthentication
-from apps.executions.models import UserTaskExecution
+from apps.executions.selectors import user_execution
 from apps.workflows import runner, services
 from apps.workflows.api.permissions import IsSchedulerOrAdmin
 from apps.workflows.api.serializers import (
@@ -118,9 +118,7 @@ class RestartWorkflowView(APIView):
         serializer = RestartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        execution = UserTaskExecution.objects.filter(
-            pk=data["user_task_execution_pk"], user_task__user_id=request.user.pk, deleted_by_user__isnull=True
-        ).first()
+        execution = user_execution(request.user, data["user_task_execution_pk"])
         if execution is None:
             raise NotFound("user_task_execution_pk: not found")
         try:
