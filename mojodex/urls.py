@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.chat.api.urls")),
     path("", include("apps.executions.api.urls")),
+    path("", include("apps.todos.api.urls")),
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.products.api.urls")),
     path("", include("apps.catalog.api.urls")),
