@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.errors import Invalid, Missing
 from apps.accounts.models import Company, Device, User, UserVocabulary
+from apps.core.errors import Invalid, Missing
 
 logger = logging.getLogger(__name__)
 

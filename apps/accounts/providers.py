@@ -25,7 +25,7 @@ import jwt
 from django.conf import settings
 from django.core.cache import cache
 
-from apps.accounts.errors import Invalid
+from apps.core.errors import Invalid
 
 logger = logging.getLogger(__name__)
 

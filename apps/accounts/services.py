@@ -23,9 +23,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts import providers
-from apps.accounts.errors import Conflict, Forbidden, Invalid
 from apps.accounts.models import Device, User, UserVocabulary
 from apps.accounts.tokens import issue_token
+from apps.core.errors import Conflict, Forbidden, Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def user_for_reset_token(token: str) -> User:
 
 def request_password_reset(email: str) -> User:
     """PUT /password: e-mail a reset link (made by the worker) to the account of ``email``."""
-    from apps.accounts.errors import Missing
+    from apps.core.errors import Missing
     from apps.notifications.tasks import send_password_link
 
     user = user_by_email(email)

@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 
-from apps.accounts.errors import Conflict, Invalid, Missing
 from apps.accounts.models import User
 from apps.catalog.models import TaskDisplayedData
+from apps.core.errors import Conflict, Invalid, Missing
 from apps.products import services
 from apps.products.models import (
     Product,

@@ -34,8 +34,8 @@ from django.db.models import Count, DurationField, Exists, F, Func, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.errors import Conflict, Invalid, Missing, ServiceError
 from apps.accounts.models import User
+from apps.core.errors import Conflict, Invalid, Missing, ServiceError
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.products.locks import lock_user
 from apps.products.models import Product, ProductCategory, ProductStatus, ProductTask, Purchase
@@ -491,7 +491,7 @@ def verify_stripe_event(payload: bytes, signature: str | None, secret: str) -> d
 
     import stripe
 
-    from apps.accounts.errors import Unavailable
+    from apps.core.errors import Unavailable
 
     if not secret:
         raise Unavailable("Stripe webhook is not configured on this server")

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
-from apps.accounts.errors import Missing
 from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
-from apps.accounts.views_base import ServiceView, current_user, validated
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import BackofficeSecretAuthentication, is_admin_request
+from apps.core.api.views_base import ServiceView, current_user, validated
+from apps.core.errors import Missing
 
 ERRORS = {
     400: OpenApiResponse(description='bad input: `{"error": "<field>: <problem>"}`'),

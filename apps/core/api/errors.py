@@ -9,6 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from apps.core.errors import ServiceError
+
 
 def _first_message(detail: Any) -> str:
     if isinstance(detail, dict):
@@ -21,6 +23,10 @@ def _first_message(detail: Any) -> str:
 
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The one place an exception becomes an API answer: a service's typed error
+    (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
+    if isinstance(exc, ServiceError):
+        return Response({"error": exc.message}, status=exc.status)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it

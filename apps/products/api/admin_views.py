@@ -9,12 +9,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.errors import Missing
 from apps.accounts.models import User
 from apps.accounts.services import user_by_email
-from apps.accounts.views_base import ServiceView, validated
 from apps.catalog.models import Task
 from apps.core.api.permissions import IsAdmin
+from apps.core.api.views_base import ServiceView, validated
+from apps.core.errors import Missing
 from apps.products import offers, services
 from apps.products.api import serializers as s
 from apps.products.models import Product, ProductCategory, Purchase

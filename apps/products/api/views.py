@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.authentication import ServiceSecretAuthentication, TokenAuthentication
-from apps.accounts.views_base import ServiceView, current_user, validated
 from apps.core.api.pagination import MAX_PAGE
 from apps.core.api.permissions import BackofficeSecretAuthentication, IsAdmin
+from apps.core.api.views_base import ServiceView, current_user, validated
 from apps.notifications import services as notifications
 from apps.products import offers, services
 from apps.products.api import serializers as s

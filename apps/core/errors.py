@@ -1,7 +1,8 @@
 """Typed service errors: each carries the HTTP status the API answers with and a clear message.
 
-Services raise them; views turn them into ``{"error": "<message>"}`` with ``status``. The message
-names the offending field (``"email: ..."``) when one is to blame.
+Services raise them; the API's one exception handler (``apps.core.api.errors``) answers
+``{"error": "<message>"}`` with ``status``. The message names the offending field
+(``"email: ..."``) when one is to blame.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""The base of the accounts and products API views (kept outside ``api/`` so both apps use it).
+"""The base of API views whose one path mixes public and protected methods.
 
-``ServiceView`` answers a service's typed error (``apps.accounts.errors``) as ``{"error": ...}``
-with its status, and lets one path mix public and protected methods (the original's ``/user``
+``ServiceView`` lets one path mix public and protected methods (the original's ``/user``
 logs in anonymously on POST and deletes the signed-in account on DELETE): per-method
 authentication, permission and throttle classes, falling back to the view-wide ones.
 """
@@ -13,10 +12,8 @@ from typing import Any, cast
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.errors import ServiceError
 from apps.accounts.models import User
 
 Classes = Sequence[type]
@@ -42,11 +39,6 @@ class ServiceView(APIView):
     def get_throttles(self) -> list[Any]:
         classes = self.method_throttles.get(self._method())
         return [cls() for cls in classes] if classes is not None else super().get_throttles()
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ServiceError):
-            return Response({"error": exc.message}, status=exc.status)
-        return super().handle_exception(exc)
 
 
 def validated(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
