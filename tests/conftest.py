@@ -1,8 +1,23 @@
-"""Shared fixtures: users, authenticated API clients, real processes (Celery worker, daphne)."""
+"""Shared fixtures: the cast of users and their API clients, real processes (Celery worker, daphne).
+
+One cast for every test directory, so "who may see what" reads the same everywhere:
+
+- ``owner``: a signed-up user (terms accepted) who owns the data under test.
+- ``member``: another signed-up user with the owner's standing (terms accepted, same language,
+  same routes open to them): the neighbour who must never see or change the owner's data.
+- ``stranger``: an account that registered but never accepted the terms (routes that need
+  them answer 401).
+- ``admin``: a superuser (Django staff), terms accepted.
+- ``anonymous``: an API client without credentials.
+
+``owner_client``, ``member_client``, ``stranger_client`` and ``admin_client`` are API clients
+signed in as those users; ``client_for(user)`` signs in any other one.
+"""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
@@ -11,19 +26,31 @@ from apps.accounts.tokens import issue_token
 pytest_plugins = ["tests.processes"]
 
 
-@pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("alice@example.com", "alice-password-1", name="Alice")
+def _signed_up(email: str, password: str, name: str, *, accepted_terms: bool = True) -> User:
+    accepted = timezone.now() if accepted_terms else None
+    return User.objects.create_user(email, password, name=name, terms_and_conditions_accepted=accepted)
 
 
 @pytest.fixture
-def other_user(db) -> User:
-    return User.objects.create_user("bob@example.com", "bob-password-1", name="Bob")
+def owner(db: None) -> User:
+    return _signed_up("owner@example.com", "owner-password-1", "Owner")
 
 
 @pytest.fixture
-def admin_user(db) -> User:
-    return User.objects.create_superuser("admin@example.com", "admin-password-1", name="Admin")
+def member(db: None) -> User:
+    return _signed_up("member@example.com", "member-password-1", "Member")
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    return _signed_up("stranger@example.com", "stranger-password-1", "Stranger", accepted_terms=False)
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return User.objects.create_superuser(
+        "admin@example.com", "admin-password-1", name="Admin", terms_and_conditions_accepted=timezone.now()
+    )
 
 
 def client_for(user: User | None) -> APIClient:
@@ -34,23 +61,28 @@ def client_for(user: User | None) -> APIClient:
 
 
 @pytest.fixture
-def anon_client() -> APIClient:
+def anonymous() -> APIClient:
     return APIClient()
 
 
 @pytest.fixture
-def user_client(user: User) -> APIClient:
-    return client_for(user)
+def owner_client(owner: User) -> APIClient:
+    return client_for(owner)
 
 
 @pytest.fixture
-def other_client(other_user: User) -> APIClient:
-    return client_for(other_user)
+def member_client(member: User) -> APIClient:
+    return client_for(member)
 
 
 @pytest.fixture
-def admin_client(admin_user: User) -> APIClient:
-    return client_for(admin_user)
+def stranger_client(stranger: User) -> APIClient:
+    return client_for(stranger)
+
+
+@pytest.fixture
+def admin_client(admin: User) -> APIClient:
+    return client_for(admin)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import factory
 import factory.random
 from django.utils import timezone
@@ -9,13 +11,27 @@ from factory.django import DjangoModelFactory
 
 from apps.accounts.models import User
 from apps.catalog.models import Task, TaskDisplayedData, TaskType, TextType
-from apps.chat.models import Session, SessionMode
+from apps.chat.models import Message, Session, SessionMode
 from apps.executions.models import UserTask, UserTaskExecution
+from apps.todos.models import Todo
 
 factory.random.reseed_random(20261124)
 
+ModelT = TypeVar("ModelT")
 
-class UserFactory(DjangoModelFactory):
+
+class ModelFactory(DjangoModelFactory[ModelT]):
+    """A DjangoModelFactory whose call is typed as the model it creates (factory_boy types it as the factory)."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> ModelT: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -26,7 +42,7 @@ class UserFactory(DjangoModelFactory):
     terms_and_conditions_accepted = factory.LazyFunction(timezone.now)
 
 
-class TaskFactory(DjangoModelFactory):
+class TaskFactory(ModelFactory[Task]):
     class Meta:
         model = Task
         skip_postgeneration_save = True
@@ -45,7 +61,7 @@ class TaskFactory(DjangoModelFactory):
     def displayed(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             TaskDisplayedData.objects.create(
-                task=self,
+                task=self,  # type: ignore[misc]  # factory_boy passes the created Task as ``self``
                 language_code="en",
                 name_for_user="Summary",
                 definition_for_user="Summarise your notes",
@@ -61,7 +77,7 @@ class TaskFactory(DjangoModelFactory):
             )
 
 
-class UserTaskFactory(DjangoModelFactory):
+class UserTaskFactory(ModelFactory[UserTask]):
     class Meta:
         model = UserTask
 
@@ -70,7 +86,7 @@ class UserTaskFactory(DjangoModelFactory):
     enabled = True
 
 
-class SessionFactory(DjangoModelFactory):
+class SessionFactory(ModelFactory[Session]):
     class Meta:
         model = Session
 
@@ -79,7 +95,7 @@ class SessionFactory(DjangoModelFactory):
     starting_mode = SessionMode.FORM
 
 
-class ExecutionFactory(DjangoModelFactory):
+class ExecutionFactory(ModelFactory[UserTaskExecution]):
     """A created, not yet started execution with the task's form (values empty)."""
 
     class Meta:
@@ -103,7 +119,7 @@ class StartedExecutionFactory(ExecutionFactory):
     start_date = factory.LazyFunction(timezone.now)
 
 
-class MessageFactory(DjangoModelFactory):
+class MessageFactory(ModelFactory[Message]):
     class Meta:
         model = "chat.Message"
 
@@ -113,7 +129,7 @@ class MessageFactory(DjangoModelFactory):
     message = factory.Sequence(lambda n: {"text": f"message {n}", "message_id": f"client-{n}"})
 
 
-class TodoFactory(DjangoModelFactory):
+class TodoFactory(ModelFactory[Todo]):
     class Meta:
         model = "todos.Todo"
 

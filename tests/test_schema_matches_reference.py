@@ -251,16 +251,16 @@ def _violated_constraint(error: IntegrityError) -> str:
 
 
 @pytest.mark.parametrize(("table", "name", "spec"), CHECKS)
-def test_it_rejects_a_value_outside_the_enum(user, table, name, spec):
-    pk = ROW_MAKERS[table](user)
+def test_it_rejects_a_value_outside_the_enum(owner, table, name, spec):
+    pk = ROW_MAKERS[table](owner)
     with pytest.raises(IntegrityError) as raised, transaction.atomic():
         _set_column(table, spec["column"], "not_a_" + spec["column"], pk)
     assert _violated_constraint(raised.value) == name
 
 
 @pytest.mark.parametrize(("table", "name", "spec"), CHECKS)
-def test_it_accepts_every_enum_value(user, table, name, spec):
-    pk = ROW_MAKERS[table](user)
+def test_it_accepts_every_enum_value(owner, table, name, spec):
+    pk = ROW_MAKERS[table](owner)
     column = spec["column"]
     allowed = [*spec["values"], *([None] if TABLES[table]["columns"][column]["nullable"] else [])]
     for value in allowed:

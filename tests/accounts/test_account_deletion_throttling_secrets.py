@@ -19,19 +19,19 @@ pytestmark = pytest.mark.django_db
 # --- deletion ------------------------------------------------------------------------------------------
 
 
-def test_it_deletes_an_account_by_disabling_and_anonymising_it(user_client, user, other_user, task):
-    purchase = make_purchase(user, make_product("trial", free=True, n_days=7, tasks=(task,)))
-    Device.objects.create(user=user, fcm_token="fcm-alice")
-    UserVocabulary.objects.create(user=user, word="Mojodex")
-    User.objects.filter(pk=user.pk).update(google_id="g-1", goal="sell")
+def test_it_deletes_an_account_by_disabling_and_anonymising_it(owner_client, owner, member, task):
+    purchase = make_purchase(owner, make_product("trial", free=True, n_days=7, tasks=(task,)))
+    Device.objects.create(user=owner, fcm_token="fcm-alice")
+    UserVocabulary.objects.create(user=owner, word="Mojodex")
+    User.objects.filter(pk=owner.pk).update(google_id="g-1", goal="sell")
 
-    response = user_client.delete("/user")
+    response = owner_client.delete("/user")
 
     assert response.status_code == 200
-    assert response.json() == {"user_id": user.pk}
-    row = User.objects.get(pk=user.pk)
+    assert response.json() == {"user_id": owner.pk}
+    row = User.objects.get(pk=owner.pk)
     assert (row.email, row.name, row.google_id, row.goal, row.is_active) == (
-        f"deleted-{user.pk}@deleted.invalid",
+        f"deleted-{owner.pk}@deleted.invalid",
         None,
         None,
         None,
@@ -39,32 +39,32 @@ def test_it_deletes_an_account_by_disabling_and_anonymising_it(user_client, user
     )
     assert not row.has_usable_password()
     assert Purchase.objects.get(pk=purchase.pk).active is False
-    assert list(UserTask.objects.filter(user=user).values_list("enabled", flat=True)) == [False]
+    assert list(UserTask.objects.filter(user=owner).values_list("enabled", flat=True)) == [False]
     assert list(Device.objects.values_list("fcm_token", "valid")) == [("", False)]
     assert UserVocabulary.objects.count() == 0
-    assert User.objects.get(pk=other_user.pk).is_active is True
+    assert User.objects.get(pk=member.pk).is_active is True
 
 
-def test_it_revokes_the_deleted_accounts_tokens_and_frees_its_email(user_client, user, anon_client):
-    user_client.delete("/user")
+def test_it_revokes_the_deleted_accounts_tokens_and_frees_its_email(owner_client, owner, anonymous):
+    owner_client.delete("/user")
 
-    assert user_client.get("/onboarding").status_code == 401
-    login = anon_client.post(
+    assert owner_client.get("/onboarding").status_code == 401
+    login = anonymous.post(
         "/user",
-        {"email": "alice@example.com", "password": "alice-password-1", "login_method": "email_password"},
+        {"email": "owner@example.com", "password": "owner-password-1", "login_method": "email_password"},
         format="json",
     )
     assert login.status_code == 400
-    again = anon_client.put(
-        "/user", {"email": "alice@example.com", "name": "Alice 2", "password": "alice-password-9"}, format="json"
+    again = anonymous.put(
+        "/user", {"email": "owner@example.com", "name": "Alice 2", "password": "owner-password-9"}, format="json"
     )
     assert again.status_code == 200
-    assert User.objects.filter(email="alice@example.com").exclude(pk=user.pk).count() == 1
+    assert User.objects.filter(email="owner@example.com").exclude(pk=owner.pk).count() == 1
 
 
-def test_it_refuses_to_delete_anonymously(anon_client, user):
-    assert anon_client.delete("/user").status_code == 401
-    assert User.objects.get(pk=user.pk).is_active is True
+def test_it_refuses_to_delete_anonymously(anonymous, owner):
+    assert anonymous.delete("/user").status_code == 401
+    assert User.objects.get(pk=owner.pk).is_active is True
 
 
 # --- throttling --------------------------------------------------------------------------------------
@@ -79,33 +79,33 @@ def _login(client, email, address):
     )
 
 
-def test_it_throttles_logins_per_account(anon_client, settings, user):
+def test_it_throttles_logins_per_account(anonymous, settings, owner):
     settings.LOGIN_THROTTLE_ACCOUNT_RATE = "3/min"
     addresses = [f"10.1.0.{i}" for i in range(4)]
 
-    statuses = [_login(anon_client, "alice@example.com", address).status_code for address in addresses]
+    statuses = [_login(anonymous, "owner@example.com", address).status_code for address in addresses]
 
     assert statuses == [400, 400, 400, 429]
-    throttled = _login(anon_client, "ALICE@example.com", "10.1.0.9")
+    throttled = _login(anonymous, "OWNER@example.com", "10.1.0.9")
     assert throttled.status_code == 429
     assert throttled.json()["error"].startswith("Request was throttled.")
     assert int(throttled["Retry-After"]) > 0
-    assert _login(anon_client, "bob@example.com", "10.1.0.9").status_code == 400
+    assert _login(anonymous, "member@example.com", "10.1.0.9").status_code == 400
 
 
-def test_it_throttles_logins_per_address(anon_client, settings, user):
+def test_it_throttles_logins_per_address(anonymous, settings, owner):
     settings.LOGIN_THROTTLE_ADDRESS_RATE = "2/min"
     address = f"10.2.{uuid.uuid4().int % 250}.1"
 
-    statuses = [_login(anon_client, f"user{i}@example.com", address).status_code for i in range(3)]
+    statuses = [_login(anonymous, f"user{i}@example.com", address).status_code for i in range(3)]
 
     assert statuses == [400, 400, 429]
-    assert _login(anon_client, "user9@example.com", "10.3.0.1").status_code == 400
+    assert _login(anonymous, "user9@example.com", "10.3.0.1").status_code == 400
 
 
-def test_it_does_not_trust_a_spoofed_forwarded_for_header(anon_client, settings, user):
+def test_it_does_not_trust_a_spoofed_forwarded_for_header(anonymous, settings, owner):
     settings.LOGIN_THROTTLE_ADDRESS_RATE = "1/min"
-    anon_client.post(
+    anonymous.post(
         "/user",
         {"email": "a@x.example", "password": "p" * 9, "login_method": "email_password"},
         format="json",
@@ -113,7 +113,7 @@ def test_it_does_not_trust_a_spoofed_forwarded_for_header(anon_client, settings,
         HTTP_X_FORWARDED_FOR="1.1.1.1",
     )
 
-    response = anon_client.post(
+    response = anonymous.post(
         "/user",
         {"email": "b@x.example", "password": "p" * 9, "login_method": "email_password"},
         format="json",
@@ -124,11 +124,11 @@ def test_it_does_not_trust_a_spoofed_forwarded_for_header(anon_client, settings,
     assert response.status_code == 429
 
 
-def test_it_throttles_password_reset_requests(anon_client, settings, user):
+def test_it_throttles_password_reset_requests(anonymous, settings, owner):
     settings.LOGIN_THROTTLE_ACCOUNT_RATE = "1/min"
-    anon_client.put("/password", {"email": "alice@example.com"}, format="json", REMOTE_ADDR="10.5.0.1")
+    anonymous.put("/password", {"email": "owner@example.com"}, format="json", REMOTE_ADDR="10.5.0.1")
 
-    response = anon_client.put("/password", {"email": "alice@example.com"}, format="json", REMOTE_ADDR="10.5.0.2")
+    response = anonymous.put("/password", {"email": "owner@example.com"}, format="json", REMOTE_ADDR="10.5.0.2")
 
     assert response.status_code == 429
 
@@ -138,36 +138,36 @@ def test_it_throttles_password_reset_requests(anon_client, settings, user):
 PASSWORD = "Sup3r-Secret-Passw0rd!"
 
 
-def test_it_never_returns_or_logs_a_password(anon_client, caplog, django_capture_on_commit_callbacks):
+def test_it_never_returns_or_logs_a_password(anonymous, caplog, django_capture_on_commit_callbacks):
     caplog.set_level(logging.DEBUG)
     bodies = []
     with django_capture_on_commit_callbacks(execute=True):
         bodies.append(
-            anon_client.put("/user", {"email": "s@example.com", "name": "S", "password": PASSWORD}, format="json")
+            anonymous.put("/user", {"email": "s@example.com", "name": "S", "password": PASSWORD}, format="json")
         )
         bodies.append(
-            anon_client.put("/user", {"email": "s@example.com", "name": "S", "password": PASSWORD}, format="json")
+            anonymous.put("/user", {"email": "s@example.com", "name": "S", "password": PASSWORD}, format="json")
         )
         for password in (PASSWORD, PASSWORD + "-wrong"):
             bodies.append(
-                anon_client.post(
+                anonymous.post(
                     "/user",
                     {"email": "s@example.com", "password": password, "login_method": "email_password"},
                     format="json",
                 )
             )
         bodies.append(
-            anon_client.put("/user", {"email": "t@example.com", "name": "T", "password": "Short1!"}, format="json")
+            anonymous.put("/user", {"email": "t@example.com", "name": "T", "password": "Short1!"}, format="json")
         )
         token = bodies[2].json()["token"]
-        user_client = client_for(User.objects.get(email="s@example.com"))
+        owner_client = client_for(User.objects.get(email="s@example.com"))
         bodies.append(
-            user_client.post(
+            owner_client.post(
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "2"}, format="json"
             )
         )
         bodies.append(
-            user_client.post(
+            owner_client.post(
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "3"}, format="json"
             )
         )
@@ -182,4 +182,4 @@ def test_it_never_returns_or_logs_a_password(anon_client, caplog, django_capture
     assert PASSWORD not in logged
     assert "Short1!" not in logged
     stored = User.objects.get(email="s@example.com").password
-    assert PASSWORD not in stored
+    assert stored is not None and PASSWORD not in stored

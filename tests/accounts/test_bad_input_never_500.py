@@ -40,8 +40,8 @@ BAD_BODIES = [
 BAD_QUERIES = ["?user_vocabulary_pk=abc", "?n_words=-3&offset=x", "?n_purchases=0", "?language_code=" + "x" * 20]
 
 
-@pytest.mark.parametrize("client_fixture", ["user_client", "admin_client", "backoffice_client", "anon_client"])
-def test_it_never_answers_a_server_error_to_bad_input(request, client_fixture, user, settings):
+@pytest.mark.parametrize("client_fixture", ["owner_client", "admin_client", "backoffice_client", "anonymous"])
+def test_it_never_answers_a_server_error_to_bad_input(request, client_fixture, owner, settings):
     settings.STRIPE_WEBHOOK_SECRET_NEW_PURCHASE = "whsec_a"
     settings.STRIPE_WEBHOOK_SECRET_END_PURCHASE = "whsec_b"
     client = request.getfixturevalue(client_fixture)

@@ -22,32 +22,32 @@ def _login(client, **body):
     )
 
 
-def test_it_logs_in_with_email_and_password(anon_client, user):
-    response = _login(anon_client, email="alice@example.com", password="alice-password-1")
+def test_it_logs_in_with_email_and_password(anonymous, owner):
+    response = _login(anonymous, email="owner@example.com", password="owner-password-1")
 
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"token", "language_code", "name", "terms_and_conditions_agreed", "company_fk"}
     assert (body["language_code"], body["name"], body["terms_and_conditions_agreed"], body["company_fk"]) == (
         "en",
-        "Alice",
-        False,
+        "Owner",
+        True,
         None,
     )
-    me = anon_client.get("/onboarding", HTTP_AUTHORIZATION=body["token"])
+    me = anonymous.get("/onboarding", HTTP_AUTHORIZATION=body["token"])
     assert me.status_code == 200
 
 
-def test_it_issues_a_token_valid_180_days_whose_subject_starts_with_the_user_id(anon_client, user):
-    token = _login(anon_client, email="alice@example.com", password="alice-password-1").json()["token"]
+def test_it_issues_a_token_valid_180_days_whose_subject_starts_with_the_user_id(anonymous, owner):
+    token = _login(anonymous, email="owner@example.com", password="owner-password-1").json()["token"]
 
     claims = jwt.decode(token, settings.JWT_SECRET, algorithms=[settings.JWT_ALGORITHM])
     assert claims["exp"] - claims["iat"] == 180 * 24 * 3600
-    assert claims["sub"].split("__mojodex__")[0] == user.pk
+    assert claims["sub"].split("__mojodex__")[0] == owner.pk
 
 
-def test_it_refuses_an_expired_token(user):
-    expired = issue_token(user.pk, now=datetime.now(UTC) - timedelta(days=180, seconds=1))
+def test_it_refuses_an_expired_token(owner):
+    expired = issue_token(owner.pk, now=datetime.now(UTC) - timedelta(days=180, seconds=1))
     client = client_for(None)
     client.credentials(HTTP_AUTHORIZATION=expired)
 
@@ -57,16 +57,16 @@ def test_it_refuses_an_expired_token(user):
     assert response.json() == {"error": "Expired token"}
 
 
-def test_it_accepts_a_token_one_second_before_expiry(user):
-    almost = issue_token(user.pk, now=datetime.now(UTC) - timedelta(days=180) + timedelta(seconds=5))
+def test_it_accepts_a_token_one_second_before_expiry(owner):
+    almost = issue_token(owner.pk, now=datetime.now(UTC) - timedelta(days=180) + timedelta(seconds=5))
     client = client_for(None)
     client.credentials(HTTP_AUTHORIZATION=almost)
 
     assert client.get("/onboarding").status_code == 200
 
 
-def test_it_matches_the_email_case_insensitively(anon_client, user):
-    response = _login(anon_client, email="Alice@Example.com", password="alice-password-1")
+def test_it_matches_the_email_case_insensitively(anonymous, owner):
+    response = _login(anonymous, email="Owner@Example.com", password="owner-password-1")
 
     assert response.status_code == 200
 
@@ -74,43 +74,44 @@ def test_it_matches_the_email_case_insensitively(anon_client, user):
 @pytest.mark.parametrize(
     ("email", "password", "message"),
     [
-        ("alice@example.com", "wrong-password", "Wrong email or password."),
-        ("nobody@example.com", "alice-password-1", "Wrong email or password."),
+        ("owner@example.com", "wrong-password", "Wrong email or password."),
+        ("nobody@example.com", "owner-password-1", "Wrong email or password."),
     ],
 )
-def test_it_refuses_wrong_credentials_with_400(anon_client, user, email, password, message):
-    response = _login(anon_client, email=email, password=password)
+def test_it_refuses_wrong_credentials_with_400(anonymous, owner, email, password, message):
+    response = _login(anonymous, email=email, password=password)
 
     assert response.status_code == 400
     assert response.json() == {"error": message}
 
 
-def test_it_refuses_a_password_login_for_a_social_account(anon_client, db):
+def test_it_refuses_a_password_login_for_a_social_account(anonymous, db):
     User.objects.create_user("social@example.com", None, google_id="g-1")
 
-    response = _login(anon_client, email="social@example.com", password="anything-at-all")
+    response = _login(anonymous, email="social@example.com", password="anything-at-all")
 
     assert response.status_code == 400
     assert response.json() == {"error": "User is not registered with password."}
 
 
-def test_it_refuses_a_disabled_account_with_403(anon_client, user):
-    User.objects.filter(pk=user.pk).update(is_active=False)
+def test_it_refuses_a_disabled_account_with_403(anonymous, owner):
+    User.objects.filter(pk=owner.pk).update(is_active=False)
 
-    response = _login(anon_client, email="alice@example.com", password="alice-password-1")
+    response = _login(anonymous, email="owner@example.com", password="owner-password-1")
 
     assert response.status_code == 403
     assert response.json() == {"error": "This account is disabled."}
 
 
-def test_it_logs_in_with_the_original_werkzeug_hash_and_upgrades_it(anon_client, db):
+def test_it_logs_in_with_the_original_werkzeug_hash_and_upgrades_it(anonymous, db):
     legacy = User.objects.create_user("legacy@example.com", None)
     User.objects.filter(pk=legacy.pk).update(password=make_werkzeug_password("demo", "saltsalt"))
 
-    response = _login(anon_client, email="legacy@example.com", password="demo")
+    response = _login(anonymous, email="legacy@example.com", password="demo")
 
     assert response.status_code == 200
     legacy.refresh_from_db()
+    assert legacy.password is not None
     assert not legacy.password.startswith("pbkdf2:sha256:")
     assert legacy.check_password("demo")
 
@@ -119,29 +120,29 @@ def test_it_logs_in_with_the_original_werkzeug_hash_and_upgrades_it(anon_client,
     ("body", "message"),
     [
         ({"login_method": "email_password", "password": "x"}, "email: This field is required."),
-        ({"email": "alice@example.com", "password": "x"}, "login_method: This field is required."),
-        ({"email": "alice@example.com", "login_method": "email_password"}, "password: "),
-        ({"email": "alice@example.com", "login_method": "carrier_pigeon", "password": "x"}, "login_method: "),
-        ({"email": "alice@example.com", "login_method": "google"}, "password: one of password, google_token"),
+        ({"email": "owner@example.com", "password": "x"}, "login_method: This field is required."),
+        ({"email": "owner@example.com", "login_method": "email_password"}, "password: "),
+        ({"email": "owner@example.com", "login_method": "carrier_pigeon", "password": "x"}, "login_method: "),
+        ({"email": "owner@example.com", "login_method": "google"}, "password: one of password, google_token"),
     ],
 )
-def test_it_names_the_missing_or_bad_field(anon_client, user, body, message):
-    response = anon_client.post("/user", body, format="json")
+def test_it_names_the_missing_or_bad_field(anonymous, owner, body, message):
+    response = anonymous.post("/user", body, format="json")
 
     assert response.status_code == 400
     assert response.json()["error"].startswith(message)
 
 
-def test_it_answers_a_body_that_is_not_json_with_400(anon_client, user):
-    response = anon_client.post("/user", "{not json", content_type="application/json")
+def test_it_answers_a_body_that_is_not_json_with_400(anonymous, owner):
+    response = anonymous.post("/user", "{not json", content_type="application/json")
 
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["error"]
 
 
-def test_it_ignores_a_stale_token_sent_to_the_login_route(anon_client, user):
-    anon_client.credentials(HTTP_AUTHORIZATION="not-a-token")
+def test_it_ignores_a_stale_token_sent_to_the_login_route(anonymous, owner):
+    anonymous.credentials(HTTP_AUTHORIZATION="not-a-token")
 
-    response = _login(anon_client, email="alice@example.com", password="alice-password-1")
+    response = _login(anonymous, email="owner@example.com", password="owner-password-1")
 
     assert response.status_code == 200

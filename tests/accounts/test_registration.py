@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 NEW = {"datetime": "2026-01-01T10:00:00", "email": "new@example.com", "name": "Newt", "password": "newt-password-1"}
 
 
-def test_it_registers_a_user_and_answers_like_a_login(anon_client, admin_receivers, django_capture_on_commit_callbacks):
+def test_it_registers_a_user_and_answers_like_a_login(anonymous, admin_receivers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = anon_client.put("/user", NEW, format="json")
+        response = anonymous.put("/user", NEW, format="json")
 
     assert response.status_code == 200
     body = response.json()
@@ -37,22 +37,22 @@ def test_it_registers_a_user_and_answers_like_a_login(anon_client, admin_receive
     assert "new@example.com" in mail.outbox[0].body
 
 
-def test_it_registers_in_the_language_asked(anon_client):
-    response = anon_client.put("/user", {**NEW, "language_code": "fr"}, format="json")
+def test_it_registers_in_the_language_asked(anonymous):
+    response = anonymous.put("/user", {**NEW, "language_code": "fr"}, format="json")
 
     assert response.status_code == 200
     assert User.objects.get(email="new@example.com").language_code == "fr"
 
 
-def test_it_refuses_an_email_already_registered_and_changes_nothing(anon_client, user):
-    before = User.objects.get(pk=user.pk).password
+def test_it_refuses_an_email_already_registered_and_changes_nothing(anonymous, owner):
+    before = User.objects.get(pk=owner.pk).password
 
-    response = anon_client.put("/user", {**NEW, "email": "ALICE@example.com"}, format="json")
+    response = anonymous.put("/user", {**NEW, "email": "OWNER@example.com"}, format="json")
 
     assert response.status_code == 409
     assert response.json() == {"error": "Email already exists."}
     assert User.objects.count() == 1
-    assert User.objects.get(pk=user.pk).password == before
+    assert User.objects.get(pk=owner.pk).password == before
 
 
 @pytest.mark.parametrize(
@@ -64,16 +64,16 @@ def test_it_refuses_an_email_already_registered_and_changes_nothing(anon_client,
         ({"language_code": "de"}, "language_code: unsupported language 'de' (available: en, es, fr)"),
     ],
 )
-def test_it_refuses_bad_registration_input(anon_client, changes, message):
-    response = anon_client.put("/user", {**NEW, **changes}, format="json")
+def test_it_refuses_bad_registration_input(anonymous, changes, message):
+    response = anonymous.put("/user", {**NEW, **changes}, format="json")
 
     assert response.status_code == 400
     assert response.json()["error"] == message
     assert User.objects.count() == 0
 
 
-def test_it_refuses_skip_user_validation_to_anyone_but_an_admin(anon_client, other_client):
-    for client in (anon_client, other_client):
+def test_it_refuses_skip_user_validation_to_anyone_but_an_admin(anonymous, member_client):
+    for client in (anonymous, member_client):
         response = client.put("/user", {**NEW, "skip_user_validation": True}, format="json")
 
         assert response.status_code == 403

@@ -42,8 +42,8 @@ ROUTES = {
 }
 
 
-def test_it_documents_every_route_with_request_and_response_shapes(anon_client):
-    paths = anon_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+def test_it_documents_every_route_with_request_and_response_shapes(anonymous):
+    paths = anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
 
     for path, methods in ROUTES.items():
         assert set(paths[path]) >= methods, path

@@ -117,7 +117,9 @@ def catalogue_counts() -> dict[str, int]:
     """Row count of every catalogue table, to assert that a refused change stored nothing."""
     from django.apps import apps
 
-    return {model._meta.db_table: model.objects.count() for model in apps.get_app_config("catalog").get_models()}
+    return {
+        model._meta.db_table: model._default_manager.count() for model in apps.get_app_config("catalog").get_models()
+    }
 
 
 BACKOFFICE_SECRET = "backoffice-secret-for-tests"
@@ -143,9 +145,9 @@ def staff_client(db):
 
 
 @pytest.fixture
-def callers(anon_client, user_client, staff_client, backoffice_client):
+def callers(anonymous, owner_client, staff_client, backoffice_client):
     """(client, expected status when allowed) per kind of caller."""
-    return {"anonymous": anon_client, "user": user_client, "staff": staff_client, "backoffice": backoffice_client}
+    return {"anonymous": anonymous, "user": owner_client, "staff": staff_client, "backoffice": backoffice_client}
 
 
 DENIED = {"anonymous": 401, "user": 403}

@@ -30,9 +30,9 @@ ADMIN_APPS = ("accounts", "catalog", "products", "executions")
 
 
 @pytest.fixture
-def staff(admin_user) -> Client:
+def staff(admin) -> Client:
     client = Client()
-    client.force_login(admin_user)
+    client.force_login(admin)
     return client
 
 
@@ -93,9 +93,9 @@ def test_its_list_pages_do_not_query_per_row(staff, demo):
         assert len(more) == counts[model], model
 
 
-def test_it_refuses_a_user_who_is_not_staff(user):
+def test_it_refuses_a_user_who_is_not_staff(owner):
     client = Client()
-    client.force_login(user)
+    client.force_login(owner)
 
     response = client.get(changelist_url(Task))
 
@@ -179,16 +179,16 @@ def test_it_refuses_a_text_edit_action_whose_prompt_does_not_exist(staff):
     assert list(TextEditAction.objects.values_list("prompt_file_name", flat=True)) == ["make_it_shorter.mpt"]
 
 
-def test_a_purchase_added_in_the_admin_grants_the_products_tasks(staff, demo, user):
+def test_a_purchase_added_in_the_admin_grants_the_products_tasks(staff, demo, owner):
     product = Product.objects.get(label="demo_free_trial")
     inline = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}
 
     response = staff.post(
         reverse("admin:products_purchase_add"),
-        {"user": user.pk, "product": product.pk, "creation_date_0": "2026-11-24", "creation_date_1": "10:00:00"}
+        {"user": owner.pk, "product": product.pk, "creation_date_0": "2026-11-24", "creation_date_1": "10:00:00"}
         | {f"x-{k}": v for k, v in inline.items()},
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Purchase.objects.get(user=user).active is True
-    assert UserTask.objects.filter(user=user, enabled=True).count() == 6
+    assert Purchase.objects.get(user=owner).active is True
+    assert UserTask.objects.filter(user=owner, enabled=True).count() == 6

@@ -33,6 +33,7 @@ def write(tmp_path, name, data) -> str:
 def test_it_creates_an_instruct_task_with_its_rows(instruct_definition):
     task = import_task_definition(instruct_definition)
 
+    assert task.output_text_type is not None
     assert (task.type, task.name_for_system, task.icon, task.output_text_type.name) == (
         "instruct",
         "answer_to_prospect",
@@ -59,6 +60,7 @@ def test_it_creates_a_workflow_with_ranked_steps_and_a_new_text_type(workflow_de
 
     assert task.type == "workflow"
     assert task.final_instruction is None and task.infos_to_extract is None
+    assert task.output_text_type is not None
     assert task.output_text_type.name == "story"
     assert TextType.objects.filter(name="story").count() == 1
     assert list(task.platform_associations.order_by("platform_id").values_list("platform__name", flat=True)) == [

@@ -29,7 +29,7 @@ WORKFLOWS = ["write_poem", "generate_documentation_from_video", "web_research_sy
 
 def all_counts() -> dict[str, int]:
     return {
-        model._meta.db_table: model.objects.count()
+        model._meta.db_table: model._default_manager.count()
         for label in ("accounts", "catalog", "products", "executions")
         for model in apps.get_app_config(label).get_models()
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from apps.catalog.models import Task, TaskPredefinedActionAssociation, TextType, WorkflowStep
@@ -159,6 +161,7 @@ def test_it_edits_the_given_fields_only(staff_client, instruct_definition):
 
     assert response.json() == {"task_pk": task.pk}
     task.refresh_from_db()
+    assert task.output_text_type is not None
     assert (task.icon, task.output_text_type.name, task.result_chat_enabled, task.infos_to_extract) == (
         "✉️",
         "memo",
@@ -194,7 +197,7 @@ def test_it_upserts_displayed_data_per_language(staff_client, instruct_definitio
 
 def test_it_upserts_predefined_actions_by_target(staff_client, instruct_definition, workflow_definition):
     prospect, story = import_task_definitions([instruct_definition, workflow_definition])
-    body = {
+    body: dict[str, Any] = {
         "task_pk": prospect.pk,
         "predefined_actions": [
             {"task_pk": story.pk, "displayed_data": [{"language_code": "en", "data": {"name": "Story"}}]}
@@ -321,13 +324,13 @@ def test_it_answers_400_for_a_bad_task_pk_and_404_for_an_unknown_one(staff_clien
 
 
 def test_it_deletes_a_task_with_everything_that_describes_it(
-    staff_client, instruct_definition, workflow_definition, user
+    staff_client, instruct_definition, workflow_definition, owner
 ):
     prospect, story = import_task_definitions([instruct_definition, workflow_definition])
     TaskPredefinedActionAssociation.objects.create(task=prospect, predefined_action=story)
     product = Product.objects.create(label="pack", status="active", free=True)
     ProductTask.objects.create(product=product, task=story)
-    UserTask.objects.create(user=user, task=story)
+    UserTask.objects.create(user=owner, task=story)
 
     response = staff_client.delete(f"/task?task_pk={story.pk}")
 

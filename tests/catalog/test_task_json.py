@@ -95,6 +95,7 @@ def test_the_task_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff
     request.refresh_from_db()
     assert (request.status, request.error, request.attempts) == ("done", None, 1)
     draft = request.result
+    assert draft is not None
     assert (draft["name_for_system"], draft["output_type"], draft["predefined_actions"]) == (
         "generated_task",
         "meeting_minutes",
@@ -141,6 +142,7 @@ def test_it_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
     request.refresh_from_db()
     assert request.status == "failed"
     assert request.error == "invalid definition: final_instruction: required for an instruct task"
+    assert request.result is not None
     assert request.result["name_for_system"] == "answer_to_prospect"
 
 
@@ -153,6 +155,7 @@ def test_it_fails_the_request_when_the_llm_never_answers_json(fake_llm, settings
 
     request.refresh_from_db()
     assert request.status == "failed"
+    assert request.error is not None
     assert request.error.startswith("generate_task_json: no valid JSON answer after 3 attempts")
     assert request.result is None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 from tests.llm.conftest import fake_openai  # noqa: F401  (the fake OpenAI server fixture)
 
 
@@ -17,11 +17,5 @@ def _instant_fake_llm(settings):
 
 
 @pytest.fixture
-def member(db):
-    """A user who accepted the terms (the conftest ``user`` has not)."""
-    return UserFactory(email="member@example.com", name="Member")
-
-
-@pytest.fixture
-def execution(member):
-    return ExecutionFactory(user_task__user=member)
+def execution(owner):
+    return ExecutionFactory(user_task__user=owner)

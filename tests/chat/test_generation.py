@@ -51,6 +51,7 @@ def test_it_delivers_a_draft_from_the_form_inputs(execution, scripted):
     assert generation.status == Generation.Status.DONE
     assert generation.attempts == 1
     version = ProducedTextVersion.objects.get(produced_text__user_task_execution=execution)
+    assert version.text_type is not None
     assert (version.title, version.production, version.text_type.name) == (
         "March review",
         "Budget approved.",
@@ -104,13 +105,14 @@ def test_it_asks_a_question_when_information_is_missing(execution, scripted):
     services.run_generation(generation.pk)
 
     message = Generation.objects.get(pk=generation.pk).result_message
+    assert message is not None
     assert message.event_name == "mojo_message"
     assert message.message["text"] == "What were the notes?"
     assert "<ask_user_primary_info>" in message.message["text_with_tags"]
     assert not ProducedText.objects.filter(user_task_execution=execution).exists()
 
 
-def test_it_adds_a_version_when_the_user_asks_for_a_correction(execution, member, scripted):
+def test_it_adds_a_version_when_the_user_asks_for_a_correction(execution, owner, scripted):
     scripted(
         "<execution><title>Review</title><draft>Budget approved.</draft></execution>",
         "<execution><title>Review</title><draft>Budget approved unanimously.</draft></execution>",
@@ -118,7 +120,7 @@ def test_it_adds_a_version_when_the_user_asks_for_a_correction(execution, member
     services.run_generation(_form_run(execution).pk)
 
     posted = services.post_user_message(
-        member, execution.session, message_id="m-1", text="Say it was unanimous", user_task_execution_pk=execution.pk
+        owner, execution.session, message_id="m-1", text="Say it was unanimous", user_task_execution_pk=execution.pk
     )
     services.run_generation(posted.message.generation.pk)
 
@@ -142,11 +144,12 @@ def test_it_streams_cumulative_draft_tokens_and_keeps_the_partial(
     generation = _form_run(execution)
     partials: list = []
     real_publish = delivery.publish_token
-    monkeypatch.setattr(
-        delivery,
-        "publish_token",
-        lambda *a: (real_publish(*a), partials.append(delivery.partial(execution.session_id))),
-    )
+
+    def publish_and_record(*a):
+        real_publish(*a)
+        partials.append(delivery.partial(execution.session_id))
+
+    monkeypatch.setattr(delivery, "publish_token", publish_and_record)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.run_generation(generation.pk)
@@ -159,7 +162,7 @@ def test_it_streams_cumulative_draft_tokens_and_keeps_the_partial(
     assert delivery.partial(execution.session_id) is None  # cleared once the final message is stored
 
 
-def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, member, monkeypatch):
+def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, owner, monkeypatch):
     from apps.llm.errors import LLMTerminalError
 
     def broken(*args, **kwargs):
@@ -167,7 +170,7 @@ def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, member, mo
 
     monkeypatch.setattr("apps.llm.services.chat", broken)
     posted = services.post_user_message(
-        member, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
+        owner, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
     )
     services.run_generation(posted.message.generation.pk)
 
@@ -181,7 +184,7 @@ def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, member, mo
     # the client retries with the same message_id: the error is cleared and the answer re-queued
     monkeypatch.undo()
     again = services.post_user_message(
-        member, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
+        owner, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
     )
     assert again.message.pk == posted.message.pk and not again.created
     assert Generation.objects.get(pk=generation.pk).status == Generation.Status.PENDING

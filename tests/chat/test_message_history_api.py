@@ -21,13 +21,13 @@ T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def conversation(execution, member, settings, tmp_path):
+def conversation(execution, owner, settings, tmp_path):
     """user text, assistant draft (with a version and an unacked event), assistant error (no text),
     user voice message still being transcribed (no text, with its audio file), assistant speech."""
     settings.DATA_DIR = tmp_path
     session = execution.session
     version = executions.save_produced_text_version(
-        user_id=member.pk, title="Minutes", production="Budget approved", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="Budget approved", execution=execution, embed=False
     )
 
     def at(minutes, **fields):
@@ -44,7 +44,7 @@ def conversation(execution, member, settings, tmp_path):
     at(2, sender="mojo", event_name="error", message={"error": "boom"})
     voice = at(3, message={"message_id": "c2", "audio_file": "c2.m4a"})
     spoken = at(4, sender="mojo", event_name="mojo_message", message={"text": "Anything else?"})
-    base = executions.session_dir(member.pk, session.pk)
+    base = executions.session_dir(owner.pk, session.pk)
     (base / "user_messages_audios").mkdir(parents=True)
     (base / "user_messages_audios" / "c2.m4a").write_bytes(b"m4a")
     (base / "mojo_messages_audios").mkdir(parents=True)
@@ -63,9 +63,9 @@ def _item(message, *, audio=False):
     }
 
 
-def test_it_returns_displayable_messages_newest_first_with_audio_flags(conversation, member):
+def test_it_returns_displayable_messages_newest_first_with_audio_flags(conversation, owner):
     c = conversation
-    response = client_for(member).get("/message", {"datetime": "x", "session_id": c["session"].pk})
+    response = client_for(owner).get("/message", {"datetime": "x", "session_id": c["session"].pk})
     assert response.status_code == 200
     assert response.json() == {
         "messages": [
@@ -86,21 +86,21 @@ def test_it_returns_displayable_messages_newest_first_with_audio_flags(conversat
         ({"n_messages": 500}, ["spoken", "voice", "draft", "first"]),
     ],
 )
-def test_it_pages_in_both_directions(conversation, member, params, expected):
-    response = client_for(member).get("/message", {"session_id": conversation["session"].pk, **params})
+def test_it_pages_in_both_directions(conversation, owner, params, expected):
+    response = client_for(owner).get("/message", {"session_id": conversation["session"].pk, **params})
     assert [m["message_pk"] for m in response.json()["messages"]] == [conversation[k].pk for k in expected]
 
 
-def test_it_filters_by_execution(conversation, member, execution):
-    response = client_for(member).get(
+def test_it_filters_by_execution(conversation, owner, execution):
+    response = client_for(owner).get(
         "/message", {"session_id": conversation["session"].pk, "user_task_execution_pk": execution.pk}
     )
     assert [m["message_pk"] for m in response.json()["messages"]] == [conversation["first"].pk]
 
 
-def test_it_marks_the_returned_messages_and_their_versions_read(conversation, member):
+def test_it_marks_the_returned_messages_and_their_versions_read(conversation, owner):
     c = conversation
-    client_for(member).get("/message", {"session_id": c["session"].pk, "n_messages": 1, "offset": 2})
+    client_for(owner).get("/message", {"session_id": c["session"].pk, "n_messages": 1, "offset": 2})
     read = set(Message.objects.filter(read_by_user__isnull=False).values_list("pk", flat=True))
     assert read == {c["draft"].pk}
     assert ProducedTextVersion.objects.get(pk=c["version"].pk).read_by_user is not None
@@ -108,14 +108,14 @@ def test_it_marks_the_returned_messages_and_their_versions_read(conversation, me
     assert event.acked_at is not None  # no more re-sends of what the user has seen
 
 
-def test_it_reads_a_page_in_the_same_number_of_queries_whatever_its_size(execution, member, settings, tmp_path):
+def test_it_reads_a_page_in_the_same_number_of_queries_whatever_its_size(execution, owner, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     session = execution.session
 
     def add(n):
         for _ in range(n):
             version = executions.save_produced_text_version(
-                user_id=member.pk, title="T", production="P", execution=execution, embed=False
+                user_id=owner.pk, title="T", production="P", execution=execution, embed=False
             )
             MessageFactory(
                 session=session, sender="mojo", message={"text": "d", "produced_text_version_pk": version.pk}
@@ -123,7 +123,7 @@ def test_it_reads_a_page_in_the_same_number_of_queries_whatever_its_size(executi
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            response = client_for(member).get("/message", {"session_id": session.pk})
+            response = client_for(owner).get("/message", {"session_id": session.pk})
         return len(queries.captured_queries), len(response.json()["messages"])
 
     add(1)
@@ -142,32 +142,32 @@ def test_it_reads_a_page_in_the_same_number_of_queries_whatever_its_size(executi
         ({"user_task_execution_pk": "x"}, "user_task_execution_pk: A valid integer is required."),
     ],
 )
-def test_it_answers_400_naming_a_bad_parameter(conversation, member, params, error):
-    response = client_for(member).get("/message", {"session_id": conversation["session"].pk, **params})
+def test_it_answers_400_naming_a_bad_parameter(conversation, owner, params, error):
+    response = client_for(owner).get("/message", {"session_id": conversation["session"].pk, **params})
     assert response.status_code == 400
     assert response.json()["error"] == error
 
 
-def test_it_answers_400_without_a_session(member):
-    response = client_for(member).get("/message")
+def test_it_answers_400_without_a_session(owner):
+    response = client_for(owner).get("/message")
     assert response.status_code == 400
     assert response.json()["error"] == "session_id: This field is required."
 
 
-def test_it_hides_another_users_messages_and_marks_nothing(conversation, other_client, anon_client):
+def test_it_hides_another_users_messages_and_marks_nothing(conversation, member_client, anonymous):
     session_id = conversation["session"].pk
-    response = other_client.get("/message", {"session_id": session_id})
+    response = member_client.get("/message", {"session_id": session_id})
     assert response.status_code == 404
     assert response.json() == {"error": "session_id: not found"}
-    assert anon_client.get("/message", {"session_id": session_id}).status_code == 401
+    assert anonymous.get("/message", {"session_id": session_id}).status_code == 401
     assert not Message.objects.filter(read_by_user__isnull=False).exists()
     assert ProducedTextVersion.objects.get(pk=conversation["version"].pk).read_by_user is None
 
 
-def test_it_serves_an_admin_their_own_messages_only(conversation, admin_user, admin_client):
+def test_it_serves_an_admin_their_own_messages_only(conversation, admin, admin_client):
     from tests.factories import SessionFactory
 
-    own = MessageFactory(session=SessionFactory(user=admin_user), message={"text": "hi"})
+    own = MessageFactory(session=SessionFactory(user=admin), message={"text": "hi"})
     response = admin_client.get("/message", {"session_id": own.session_id})
     assert [m["message_pk"] for m in response.json()["messages"]] == [own.pk]
     assert admin_client.get("/message", {"session_id": conversation["session"].pk}).status_code == 404

@@ -12,8 +12,8 @@ from apps.llm import fake
 pytestmark = pytest.mark.django_db
 
 
-def test_it_stars_proper_nouns_and_sends_the_tagged_text(execution, member):
-    UserVocabulary.objects.create(user=member, word="Hoomano")
+def test_it_stars_proper_nouns_and_sends_the_tagged_text(execution, owner):
+    UserVocabulary.objects.create(user=owner, word="Hoomano")
     message = Message.objects.create(
         session=execution.session, sender=Sender.USER, message={"text": "I met jean at hoomano"}
     )
@@ -34,14 +34,14 @@ def test_it_stars_proper_nouns_and_sends_the_tagged_text(execution, member):
 
 
 def test_it_only_queues_for_the_owner_of_a_message_with_text(
-    execution, member, other_user, django_capture_on_commit_callbacks
+    execution, owner, member, django_capture_on_commit_callbacks
 ):
     message = Message.objects.create(session=execution.session, sender=Sender.USER, message={"text": "hi acme"})
     silent = Message.objects.create(session=execution.session, sender=Sender.USER, message={"message_id": "x"})
     with pytest.raises(Message.DoesNotExist):
-        services.request_proper_noun_tagging(other_user, message.pk)
-    with pytest.raises(services.NothingToTag):
-        services.request_proper_noun_tagging(member, silent.pk)
-    with django_capture_on_commit_callbacks() as callbacks:
         services.request_proper_noun_tagging(member, message.pk)
+    with pytest.raises(services.NothingToTag):
+        services.request_proper_noun_tagging(owner, silent.pk)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.request_proper_noun_tagging(owner, message.pk)
     assert len(callbacks) == 1

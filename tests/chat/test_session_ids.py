@@ -12,14 +12,14 @@ from apps.chat.models import Session, new_session_id
 pytestmark = pytest.mark.django_db
 
 
-def test_it_gives_a_new_session_a_32_hex_id_in_a_single_insert(user, django_assert_num_queries):
+def test_it_gives_a_new_session_a_32_hex_id_in_a_single_insert(owner, django_assert_num_queries):
     with django_assert_num_queries(1):  # the pk default makes Django insert without trying an update
-        session = Session.objects.create(user=user)
+        session = Session.objects.create(user=owner)
 
     assert re.fullmatch(r"[0-9a-f]{32}", session.pk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT session_id, user_id, language, deleted_by_user FROM md_session")
-        assert cursor.fetchall() == [(session.pk, user.pk, "en", False)]
+        assert cursor.fetchall() == [(session.pk, owner.pk, "en", False)]
 
 
 def test_it_never_repeats_an_id():
@@ -27,6 +27,6 @@ def test_it_never_repeats_an_id():
     assert len(ids) == 1000
 
 
-def test_it_keeps_an_id_given_by_the_caller(user):
-    Session.objects.create(id="0123456789abcdef0123456789abcdef", user=user)
+def test_it_keeps_an_id_given_by_the_caller(owner):
+    Session.objects.create(id="0123456789abcdef0123456789abcdef", user=owner)
     assert list(Session.objects.values_list("pk", flat=True)) == ["0123456789abcdef0123456789abcdef"]

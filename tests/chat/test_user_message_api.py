@@ -16,10 +16,10 @@ def _put(client, **fields):
     return client.put("/user_message", fields, format="multipart")
 
 
-def test_it_stores_the_message_and_queues_the_reply_after_commit(execution, member, django_capture_on_commit_callbacks):
+def test_it_stores_the_message_and_queues_the_reply_after_commit(execution, owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         response = _put(
-            client_for(member),
+            client_for(owner),
             session_id=execution.session_id,
             message_id="client-1",
             message_date=DATE,
@@ -46,8 +46,8 @@ def test_it_stores_the_message_and_queues_the_reply_after_commit(execution, memb
     assert execution.start_date is not None
 
 
-def test_it_returns_the_same_message_on_a_retry_and_starts_nothing_twice(execution, member):
-    client = client_for(member)
+def test_it_returns_the_same_message_on_a_retry_and_starts_nothing_twice(execution, owner):
+    client = client_for(owner)
     fields = {"session_id": execution.session_id, "message_id": "client-2", "message_date": DATE, "text": "Hi"}
     first = _put(client, **fields)
     second = _put(client, **fields)
@@ -57,19 +57,17 @@ def test_it_returns_the_same_message_on_a_retry_and_starts_nothing_twice(executi
     assert Generation.objects.filter(session_id=execution.session_id).count() == 1
 
 
-def test_it_answers_404_for_another_users_session_and_stores_nothing(execution, other_user):
-    other_user.terms_and_conditions_accepted = execution.session.creation_date
-    other_user.save()
-    response = _put(
-        client_for(other_user), session_id=execution.session_id, message_id="x", message_date=DATE, text="Hi"
-    )
+def test_it_answers_404_for_another_users_session_and_stores_nothing(execution, member):
+    member.terms_and_conditions_accepted = execution.session.creation_date
+    member.save()
+    response = _put(client_for(member), session_id=execution.session_id, message_id="x", message_date=DATE, text="Hi")
     assert response.status_code == 404
     assert response.json() == {"error": "Session not found"}
     assert not Message.objects.filter(session_id=execution.session_id).exists()
 
 
-def test_it_requires_a_token(execution, anon_client):
-    response = _put(anon_client, session_id=execution.session_id, message_id="x", message_date=DATE, text="Hi")
+def test_it_requires_a_token(execution, anonymous):
+    response = _put(anonymous, session_id=execution.session_id, message_id="x", message_date=DATE, text="Hi")
     assert response.status_code == 401
     assert not Message.objects.exists()
 
@@ -90,19 +88,19 @@ def test_it_requires_a_token(execution, anon_client):
         ),
     ],
 )
-def test_it_rejects_bad_input_naming_the_field(execution, member, fields, error):
-    response = _put(client_for(member), session_id=execution.session_id, **fields)
+def test_it_rejects_bad_input_naming_the_field(execution, owner, fields, error):
+    response = _put(client_for(owner), session_id=execution.session_id, **fields)
     assert response.status_code == 400
     assert response.json()["error"] == error
     assert not Message.objects.exists()
 
 
-def test_it_rejects_an_execution_of_another_session(execution, member):
+def test_it_rejects_an_execution_of_another_session(execution, owner):
     from tests.factories import ExecutionFactory
 
-    elsewhere = ExecutionFactory(user_task__user=member)
+    elsewhere = ExecutionFactory(user_task__user=owner)
     response = _put(
-        client_for(member),
+        client_for(owner),
         session_id=execution.session_id,
         message_id="x",
         message_date=DATE,
@@ -113,22 +111,22 @@ def test_it_rejects_an_execution_of_another_session(execution, member):
     assert not Message.objects.exists()
 
 
-def test_it_stores_a_voice_message_for_the_worker_to_transcribe(execution, member, settings, tmp_path):
+def test_it_stores_a_voice_message_for_the_worker_to_transcribe(execution, owner, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.DATA_DIR = tmp_path
     audio = SimpleUploadedFile("note.m4a", b"\x00\x01fake-audio", content_type="audio/mp4")
     response = _put(
-        client_for(member), session_id=execution.session_id, message_id="voice-1", message_date=DATE, file=audio
+        client_for(owner), session_id=execution.session_id, message_id="voice-1", message_date=DATE, file=audio
     )
     assert response.status_code == 200
     assert response.json()["audio_file"] == "voice-1.m4a"
     assert "text" not in response.json()
-    stored = tmp_path / "users" / member.pk / execution.session_id / "user_messages_audios" / "voice-1.m4a"
+    stored = tmp_path / "users" / owner.pk / execution.session_id / "user_messages_audios" / "voice-1.m4a"
     assert stored.read_bytes() == b"\x00\x01fake-audio"
     bad = SimpleUploadedFile("note.exe", b"MZ", content_type="application/octet-stream")
     response = _put(
-        client_for(member), session_id=execution.session_id, message_id="voice-2", message_date=DATE, file=bad
+        client_for(owner), session_id=execution.session_id, message_id="voice-2", message_date=DATE, file=bad
     )
     assert response.status_code == 400
     assert response.json()["error"].startswith("file: audio type not accepted")

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_transcribes_a_voice_message_with_the_vocabulary_before_answering(
-    execution, member, fake_openai, settings, tmp_path
+    execution, owner, fake_openai, settings, tmp_path
 ):
     from bench.fake_openai_server import ScriptedReply
 
     settings.DATA_DIR = tmp_path
-    UserVocabulary.objects.create(user=member, word="Hoomano")
-    folder = executions.session_dir(member.pk, execution.session_id) / "user_messages_audios"
+    UserVocabulary.objects.create(user=owner, word="Hoomano")
+    folder = executions.session_dir(owner.pk, execution.session_id) / "user_messages_audios"
     folder.mkdir(parents=True)
     (folder / "v1.wav").write_bytes(b"RIFF fake wav")
     fake_openai.script(
@@ -31,7 +31,7 @@ def test_it_transcribes_a_voice_message_with_the_vocabulary_before_answering(
         ScriptedReply(endpoint="chat", text="<execution><title>Minutes</title><draft>Hoomano met.</draft></execution>"),
     )
     posted = services.post_user_message(
-        member, execution.session, message_id="v1", audio_file="v1.wav", user_task_execution_pk=execution.pk
+        owner, execution.session, message_id="v1", audio_file="v1.wav", user_task_execution_pk=execution.pk
     )
 
     services.run_generation(posted.message.generation.pk)
@@ -57,14 +57,14 @@ def shorter_action():
     return action
 
 
-def test_it_applies_a_text_edit_action_as_a_new_version(execution, member, shorter_action):
+def test_it_applies_a_text_edit_action_as_a_new_version(execution, owner, shorter_action):
     version = executions.save_produced_text_version(
-        user_id=member.pk, title="Minutes", production="A long text about the budget.", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="A long text about the budget.", execution=execution, embed=False
     )
     fake.clear_script()
     fake.script_replies("<title>Minutes</title><draft>Budget: approved.</draft>")
     message = services.start_text_edit(
-        member,
+        owner,
         produced_text_version_pk=version.pk,
         text_edit_action_pk=shorter_action.pk,
         platform="webapp",
@@ -74,18 +74,19 @@ def test_it_applies_a_text_edit_action_as_a_new_version(execution, member, short
     services.run_generation(message.generation.pk)
     fake.clear_script()
 
-    latest = ProducedTextVersion.objects.filter(produced_text=version.produced_text).order_by("-id").first()
+    latest = ProducedTextVersion.objects.filter(produced_text=version.produced_text).latest("id")
     assert (latest.title, latest.production, latest.text_type_id) == (
         "Minutes",
         "Budget: approved.",
         version.text_type_id,
     )
     result = Generation.objects.get(pk=message.generation.pk).result_message
+    assert result is not None
     assert result.event_name == "draft_message"
     assert result.message["produced_text_version_pk"] == latest.pk
     # a retry with the same message_pk starts nothing new
     again = services.start_text_edit(
-        member,
+        owner,
         produced_text_version_pk=version.pk,
         text_edit_action_pk=shorter_action.pk,
         platform="webapp",
@@ -95,13 +96,13 @@ def test_it_applies_a_text_edit_action_as_a_new_version(execution, member, short
     assert Generation.objects.filter(kind="text_edit").count() == 1
 
 
-def test_it_refuses_a_text_edit_on_another_users_text(execution, member, shorter_action, other_user):
+def test_it_refuses_a_text_edit_on_another_users_text(execution, owner, shorter_action, member):
     version = executions.save_produced_text_version(
-        user_id=member.pk, title="T", production="P", execution=execution, embed=False
+        user_id=owner.pk, title="T", production="P", execution=execution, embed=False
     )
     with pytest.raises(ProducedTextVersion.DoesNotExist):
         services.start_text_edit(
-            other_user,
+            member,
             produced_text_version_pk=version.pk,
             text_edit_action_pk=shorter_action.pk,
             platform="webapp",

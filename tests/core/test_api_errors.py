@@ -10,17 +10,17 @@ from apps.core.api.pagination import page_bounds
 pytestmark = pytest.mark.django_db
 
 
-def test_it_answers_an_unknown_route_with_json_404(anon_client):
-    response = anon_client.get("/no_such_route")
+def test_it_answers_an_unknown_route_with_json_404(anonymous):
+    response = anonymous.get("/no_such_route")
     assert response.status_code == 404
     assert response.json() == {"error": "Not found"}
 
 
-def test_it_answers_the_schema_and_swagger_ui(anon_client):
-    schema = anon_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_it_answers_the_schema_and_swagger_ui(anonymous):
+    schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert "/health" in schema.json()["paths"]
-    assert anon_client.get("/api/docs/").status_code == 200
+    assert anonymous.get("/api/docs/").status_code == 200
 
 
 @pytest.mark.parametrize(

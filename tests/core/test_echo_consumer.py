@@ -19,21 +19,21 @@ async def _connect(path: str, headers=None) -> tuple[WebsocketCommunicator, bool
     return communicator, connected
 
 
-async def test_it_echoes_through_the_channel_layer_for_a_valid_token(user):
-    communicator, connected = await _connect(f"/ws/echo/?token={issue_token(user.pk)}")
+async def test_it_echoes_through_the_channel_layer_for_a_valid_token(owner):
+    communicator, connected = await _connect(f"/ws/echo/?token={issue_token(owner.pk)}")
     assert connected
     await communicator.send_json_to({"event": "echo", "data": {"text": "héllo"}})
     assert await communicator.receive_json_from(timeout=5) == {
         "event": "echo",
-        "data": {"text": "héllo", "user_id": user.pk},
+        "data": {"text": "héllo", "user_id": owner.pk},
     }
     await communicator.send_json_to({"event": "ping"})
     assert await communicator.receive_json_from(timeout=5) == {"event": "pong", "data": {}}
     await communicator.disconnect()
 
 
-async def test_it_accepts_the_token_in_the_authorization_header(user):
-    headers = [(b"authorization", issue_token(user.pk).encode())]
+async def test_it_accepts_the_token_in_the_authorization_header(owner):
+    headers = [(b"authorization", issue_token(owner.pk).encode())]
     communicator, connected = await _connect("/ws/echo/", headers)
     assert connected
     await communicator.send_json_to({"event": "ping"})
@@ -50,10 +50,10 @@ async def test_it_accepts_the_token_in_the_authorization_header(user):
         ("unknown_user", "Invalid token"),
     ],
 )
-async def test_it_closes_4401_without_a_usable_token(user, token_kind, message):
+async def test_it_closes_4401_without_a_usable_token(owner, token_kind, message):
     token = {
         "missing": "",
-        "expired": issue_token(user.pk, now=datetime.now(UTC) - timedelta(days=181)),
+        "expired": issue_token(owner.pk, now=datetime.now(UTC) - timedelta(days=181)),
         "garbage": "not-a-jwt",
         "unknown_user": issue_token("0" * 32),
     }[token_kind]
@@ -62,8 +62,8 @@ async def test_it_closes_4401_without_a_usable_token(user, token_kind, message):
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 
 
-async def test_it_answers_bad_input_with_an_error_event(user):
-    communicator, _ = await _connect(f"/ws/echo/?token={issue_token(user.pk)}")
+async def test_it_answers_bad_input_with_an_error_event(owner):
+    communicator, _ = await _connect(f"/ws/echo/?token={issue_token(owner.pk)}")
     await communicator.send_json_to({"event": "echo", "data": {"text": 5}})
     assert await communicator.receive_json_from(timeout=5) == {
         "event": "error",

@@ -7,11 +7,11 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_it_reports_503_and_names_the_missing_workers_when_none_runs(anon_client, monkeypatch):
+def test_it_reports_503_and_names_the_missing_workers_when_none_runs(anonymous, monkeypatch):
     from celery_app import app
 
     monkeypatch.setattr(app.control, "ping", lambda timeout: [])
-    response = anon_client.get("/health")
+    response = anonymous.get("/health")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
@@ -22,12 +22,12 @@ def test_it_reports_503_and_names_the_missing_workers_when_none_runs(anon_client
     assert body["workers"] == {"ok": False, "count": 0, "names": []}
 
 
-def test_it_reports_a_down_redis_with_the_error(anon_client, monkeypatch, settings):
+def test_it_reports_a_down_redis_with_the_error(anonymous, monkeypatch, settings):
     from celery_app import app
 
     monkeypatch.setattr(app.control, "ping", lambda timeout: [{"w1@host": {"ok": "pong"}}])
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    response = anon_client.get("/health")
+    response = anonymous.get("/health")
     assert response.status_code == 503
     assert response.json()["redis"]["ok"] is False
     assert "ConnectionError" in response.json()["redis"]["error"]

@@ -16,8 +16,8 @@ def _vector(*head: float) -> list[float]:
 
 
 @pytest.fixture
-def chunks(user):
-    document = Document.objects.create(name="https://example.com", author=user, document_type="webpage")
+def chunks(owner):
+    document = Document.objects.create(name="https://example.com", author=owner, document_type="webpage")
     for index, head in enumerate([(1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]):
         DocumentChunk.objects.create(document=document, index=index, embedding=_vector(*head), chunk_text=f"c{index}")
     with connection.cursor() as cursor:

@@ -12,13 +12,7 @@ from apps.catalog.models import (
     TextEditActionTextTypeAssociation,
 )
 from apps.executions import services
-from tests.factories import TaskFactory, UserFactory
-
-
-@pytest.fixture
-def member(db):
-    """A user who accepted the terms (the conftest ``user`` has not)."""
-    return UserFactory(email="member@example.com", name="Member")
+from tests.factories import TaskFactory
 
 
 def add_predefined_action(task, target, *, name="Follow-up email", prefix="Write the follow-up email of: "):

@@ -12,16 +12,17 @@ from apps.llm import fake
 from apps.products.models import Product, ProductStatus, ProductTask, Purchase
 from apps.products.services import grant_product
 from tests.conftest import client_for
-from tests.factories import TaskFactory, UserFactory
+from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def buyer(settings):
+def buyer(settings, owner):
+    """The owner, with the offline fake LLM."""
     settings.LLM_MODELS_CONF = None
     settings.LLM_FAKE_TOKEN_DELAY_MS = 0
-    return UserFactory(email="buyer@example.com")
+    return owner
 
 
 @pytest.fixture
@@ -86,22 +87,21 @@ def test_it_answers_402_without_a_purchase_and_creates_nothing(buyer):
     assert not UserTaskExecution.objects.exists()
 
 
-def test_it_answers_401_before_terms_are_accepted(one_task_product):
+def test_it_answers_401_before_terms_are_accepted(one_task_product, stranger):
     product, task = one_task_product
-    newcomer = UserFactory(email="newcomer@example.com", terms_and_conditions_accepted=None)
-    grant_product(newcomer, product)
-    user_task = UserTask.objects.get(user=newcomer, task=task)
-    response = _create(client_for(newcomer), user_task.pk)
+    grant_product(stranger, product)
+    user_task = UserTask.objects.get(user=stranger, task=task)
+    response = _create(client_for(stranger), user_task.pk)
     assert response.status_code == 401
     assert response.json() == {"error": "Terms and conditions not accepted"}
     assert not UserTaskExecution.objects.exists()
 
 
-def test_it_answers_404_for_another_users_task(buyer, one_task_product):
+def test_it_answers_404_for_another_users_task(buyer, one_task_product, member_client):
     product, task = one_task_product
     grant_product(buyer, product)
     user_task = UserTask.objects.get(user=buyer, task=task)
-    response = _create(client_for(UserFactory(email="thief@example.com")), user_task.pk)
+    response = _create(member_client, user_task.pk)
     assert response.status_code == 404
     assert not UserTaskExecution.objects.exists()
     assert Purchase.objects.get(user=buyer).active is True

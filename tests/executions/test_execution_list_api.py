@@ -27,12 +27,12 @@ STARTED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def finished(member, rich_task):
+def finished(owner, rich_task):
     """A started, ended execution with a two-version text and to-dos (one deleted, one read)."""
-    member.timezone_offset = -60  # UTC+1
-    member.save(update_fields=["timezone_offset"])
+    owner.timezone_offset = -60  # UTC+1
+    owner.save(update_fields=["timezone_offset"])
     execution = StartedExecutionFactory(
-        user_task=UserTaskFactory(user=member, task=rich_task),
+        user_task=UserTaskFactory(user=owner, task=rich_task),
         start_date=STARTED,
         end_date=STARTED + timedelta(minutes=5),
         title="Budget meeting",
@@ -89,24 +89,24 @@ def _json(execution, **overrides):
     return item
 
 
-def test_it_lists_started_executions_with_their_latest_text_and_todo_counts(finished, member):
+def test_it_lists_started_executions_with_their_latest_text_and_todo_counts(finished, owner):
     ExecutionFactory(user_task=finished.user_task)  # not started: not listed
     StartedExecutionFactory(user_task=finished.user_task, deleted_by_user=timezone.now())  # deleted
     StartedExecutionFactory()  # another user's
-    response = client_for(member).get("/user_task_execution", {"datetime": "2026-11-24T10:00:00"})
+    response = client_for(owner).get("/user_task_execution", {"datetime": "2026-11-24T10:00:00"})
     assert response.status_code == 200
     assert response.json() == {"user_task_executions": [_json(finished)]}
 
 
-def test_it_returns_one_execution_with_its_deleted_flag(finished, member):
-    response = client_for(member).get("/user_task_execution", {"user_task_execution_pk": finished.pk})
+def test_it_returns_one_execution_with_its_deleted_flag(finished, owner):
+    response = client_for(owner).get("/user_task_execution", {"user_task_execution_pk": finished.pk})
     assert response.status_code == 200
     assert response.json() == _json(finished, deleted_by_user=False, steps=None, step_executions=None)
 
 
-def test_it_gives_nulls_for_an_execution_without_text_or_inputs(member):
-    execution = ExecutionFactory(user_task__user=member, user_task__task__icon="🧾")
-    response = client_for(member).get("/user_task_execution", {"user_task_execution_pk": execution.pk})
+def test_it_gives_nulls_for_an_execution_without_text_or_inputs(owner):
+    execution = ExecutionFactory(user_task__user=owner, user_task__task__icon="🧾")
+    response = client_for(owner).get("/user_task_execution", {"user_task_execution_pk": execution.pk})
     body = response.json()
     assert {k: body[k] for k in ("start_date", "json_inputs_values", "produced_text_pk", "produced_text_title")} == {
         "start_date": None,
@@ -118,20 +118,20 @@ def test_it_gives_nulls_for_an_execution_without_text_or_inputs(member):
     assert (body["actions"], body["text_edit_actions"]) == ([], [])
 
 
-def test_it_lists_newest_first_and_pages(member):
-    user_task = UserTaskFactory(user=member)
+def test_it_lists_newest_first_and_pages(owner):
+    user_task = UserTaskFactory(user=owner)
     executions = [StartedExecutionFactory(user_task=user_task) for _ in range(4)]
-    client = client_for(member)
+    client = client_for(owner)
     page = client.get("/user_task_execution", {"n_user_task_executions": 2, "offset": 1}).json()
     assert [e["user_task_execution_pk"] for e in page["user_task_executions"]] == [executions[2].pk, executions[1].pk]
 
 
-def test_it_filters_by_title_or_summary_and_by_user_tasks(member):
-    first, second = UserTaskFactory(user=member), UserTaskFactory(user=member)
+def test_it_filters_by_title_or_summary_and_by_user_tasks(owner):
+    first, second = UserTaskFactory(user=owner), UserTaskFactory(user=owner)
     budget = StartedExecutionFactory(user_task=first, title="Budget review")
     hiring = StartedExecutionFactory(user_task=second, title="Hiring", summary="A new BUDGET line")
     other = StartedExecutionFactory(user_task=second, title="Offsite")
-    client = client_for(member)
+    client = client_for(owner)
 
     def pks(**params):
         response = client.get("/user_task_execution", params)
@@ -153,45 +153,45 @@ def test_it_filters_by_title_or_summary_and_by_user_tasks(member):
         ({"user_task_execution_pk": "x"}, "user_task_execution_pk: A valid integer is required."),
     ],
 )
-def test_it_answers_400_naming_a_bad_parameter(member, params, error):
-    response = client_for(member).get("/user_task_execution", params)
+def test_it_answers_400_naming_a_bad_parameter(owner, params, error):
+    response = client_for(owner).get("/user_task_execution", params)
     assert response.status_code == 400
     assert response.json()["error"] == error
 
 
-def test_it_adds_steps_to_workflow_executions(member):
+def test_it_adds_steps_to_workflow_executions(owner):
     task = TaskFactory(type=TaskType.WORKFLOW)
     step = WorkflowStep.objects.create(task=task, name_for_system="plan", rank=1)
     WorkflowStepDisplayedData.objects.create(
         workflow_step=step, language_code="en", name_for_user="Plan", definition_for_user="Plan it"
     )
-    execution = StartedExecutionFactory(user_task=UserTaskFactory(user=member, task=task))
-    listed = client_for(member).get("/user_task_execution").json()["user_task_executions"][0]
+    execution = StartedExecutionFactory(user_task=UserTaskFactory(user=owner, task=task))
+    listed = client_for(owner).get("/user_task_execution").json()["user_task_executions"][0]
     steps = [{"workflow_step_pk": step.pk, "step_name_for_user": "Plan", "step_definition_for_user": "Plan it"}]
     assert (listed["steps"], listed["step_executions"]) == (steps, [])
-    one = client_for(member).get("/user_task_execution", {"user_task_execution_pk": execution.pk}).json()
+    one = client_for(owner).get("/user_task_execution", {"user_task_execution_pk": execution.pk}).json()
     assert (one["steps"], one["step_executions"], one["task_type"]) == (steps, [], "workflow")
 
 
-def _list_queries(client) -> int:
+def _list_queries(client) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/user_task_execution")
     assert response.status_code == 200
     return len(queries.captured_queries), len(response.json()["user_task_executions"])
 
 
-def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(member):
+def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(owner):
     def make(n):
         for _ in range(n):
             task = TaskFactory()
             add_predefined_action(task, TaskFactory())
             add_text_edit_action(task.output_text_type)
-            execution = StartedExecutionFactory(user_task=UserTaskFactory(user=member, task=task))
+            execution = StartedExecutionFactory(user_task=UserTaskFactory(user=owner, task=task))
             add_versions(execution, ("T", "one"), ("T", "two"))
             TodoFactory(user_task_execution=execution)
 
     make(1)
-    client = client_for(member)
+    client = client_for(owner)
     one = _list_queries(client)
     make(9)
     ten = _list_queries(client)
@@ -199,21 +199,21 @@ def test_it_lists_a_page_in_the_same_number_of_queries_whatever_its_size(member)
     assert one[0] == ten[0]
 
 
-def test_it_answers_404_for_another_users_execution(finished, other_client):
-    response = other_client.get("/user_task_execution", {"user_task_execution_pk": finished.pk})
+def test_it_answers_404_for_another_users_execution(finished, member_client):
+    response = member_client.get("/user_task_execution", {"user_task_execution_pk": finished.pk})
     assert response.status_code == 404
-    assert other_client.get("/user_task_execution").json() == {"user_task_executions": []}
+    assert member_client.get("/user_task_execution").json() == {"user_task_executions": []}
 
 
-def test_it_answers_401_to_anonymous(finished, anon_client):
-    assert anon_client.get("/user_task_execution").status_code == 401
-    assert anon_client.delete(f"/user_task_execution?user_task_execution_pk={finished.pk}").status_code == 401
+def test_it_answers_401_to_anonymous(finished, anonymous):
+    assert anonymous.get("/user_task_execution").status_code == 401
+    assert anonymous.delete(f"/user_task_execution?user_task_execution_pk={finished.pk}").status_code == 401
     finished.refresh_from_db()
     assert finished.deleted_by_user is None
 
 
-def test_it_deletes_softly(finished, member):
-    client = client_for(member)
+def test_it_deletes_softly(finished, owner):
+    client = client_for(owner)
     response = client.delete(f"/user_task_execution?user_task_execution_pk={finished.pk}&datetime=x")
     assert response.status_code == 200
     assert response.json() == {"user_task_execution_pk": finished.pk}
@@ -226,36 +226,36 @@ def test_it_deletes_softly(finished, member):
     assert again.status_code == 404
 
 
-def test_it_refuses_to_delete_another_users_execution(finished, other_client):
-    response = other_client.delete(f"/user_task_execution?user_task_execution_pk={finished.pk}")
+def test_it_refuses_to_delete_another_users_execution(finished, member_client):
+    response = member_client.delete(f"/user_task_execution?user_task_execution_pk={finished.pk}")
     assert response.status_code == 404
     assert UserTaskExecution.objects.get(pk=finished.pk).deleted_by_user is None
 
 
-def test_it_answers_400_to_a_delete_without_pk(member):
-    response = client_for(member).delete("/user_task_execution")
+def test_it_answers_400_to_a_delete_without_pk(owner):
+    response = client_for(owner).delete("/user_task_execution")
     assert response.status_code == 400
     assert response.json()["error"] == "user_task_execution_pk: This field is required."
 
 
-def test_it_treats_an_admin_as_a_normal_user(finished, admin_user, admin_client):
-    own = StartedExecutionFactory(user_task__user=admin_user)
+def test_it_treats_an_admin_as_a_normal_user(finished, admin, admin_client):
+    own = StartedExecutionFactory(user_task__user=admin)
     listed = admin_client.get("/user_task_execution").json()["user_task_executions"]
     assert [e["user_task_execution_pk"] for e in listed] == [own.pk]
     assert admin_client.get("/user_task_execution", {"user_task_execution_pk": finished.pk}).status_code == 404
     assert admin_client.delete(f"/user_task_execution?user_task_execution_pk={own.pk}").status_code == 200
 
 
-def test_it_shows_the_workflow_engines_step_executions(member):
+def test_it_shows_the_workflow_engines_step_executions(owner):
     from apps.workflows import selectors as workflow_selectors
     from tests.workflows.conftest import new_execution, poem_task, run_pending, start
 
-    execution = new_execution(member, poem_task())
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="tides", n_stanzas="2")
     run_pending(execution)
     expected = workflow_selectors.step_executions(execution)
     assert [(s["rank"], s["status"]) for s in expected] == [(1, "done")]
-    client = client_for(member)
+    client = client_for(owner)
     one = client.get("/user_task_execution", {"user_task_execution_pk": execution.pk}).json()
     listed = client.get("/user_task_execution").json()["user_task_executions"]
     assert one["step_executions"] == expected

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def execution(member):
-    execution = StartedExecutionFactory(user_task__user=member, title="Generated title")
+def execution(owner):
+    execution = StartedExecutionFactory(user_task__user=owner, title="Generated title")
     add_versions(execution, ("Minutes", "First"), ("Minutes", "Second"), ("Final minutes", "Third"))
     return execution
 
@@ -22,8 +22,8 @@ def execution(member):
 # --- POST /user_task_execution_title ------------------------------------------------------------------
 
 
-def test_it_renames_the_execution(execution, member):
-    response = client_for(member).post(
+def test_it_renames_the_execution(execution, owner):
+    response = client_for(owner).post(
         "/user_task_execution_title",
         {"datetime": "2026-11-24T10:00:00", "title": "Q4 budget", "user_task_execution_pk": execution.pk},
         format="json",
@@ -45,30 +45,30 @@ def test_it_renames_the_execution(execution, member):
         ),
     ],
 )
-def test_it_answers_400_naming_the_bad_field(member, body, error):
-    response = client_for(member).post("/user_task_execution_title", body, format="json")
+def test_it_answers_400_naming_the_bad_field(owner, body, error):
+    response = client_for(owner).post("/user_task_execution_title", body, format="json")
     assert response.status_code == 400
     assert response.json()["error"] == error
 
 
-def test_it_refuses_to_rename_another_users_execution(execution, other_client):
-    response = other_client.post(
+def test_it_refuses_to_rename_another_users_execution(execution, member_client):
+    response = member_client.post(
         "/user_task_execution_title", {"title": "Mine now", "user_task_execution_pk": execution.pk}, format="json"
     )
     assert response.status_code == 404
     assert UserTaskExecution.objects.get(pk=execution.pk).title == "Generated title"
 
 
-def test_it_answers_401_to_anonymous_renames(execution, anon_client):
-    response = anon_client.post(
+def test_it_answers_401_to_anonymous_renames(execution, anonymous):
+    response = anonymous.post(
         "/user_task_execution_title", {"title": "x", "user_task_execution_pk": execution.pk}, format="json"
     )
     assert response.status_code == 401
     assert UserTaskExecution.objects.get(pk=execution.pk).title == "Generated title"
 
 
-def test_it_lets_an_admin_rename_their_own_execution_only(execution, admin_user, admin_client):
-    own = ExecutionFactory(user_task__user=admin_user)
+def test_it_lets_an_admin_rename_their_own_execution_only(execution, admin, admin_client):
+    own = ExecutionFactory(user_task__user=admin)
     ok = admin_client.post(
         "/user_task_execution_title", {"title": "A", "user_task_execution_pk": own.pk}, format="json"
     )
@@ -84,8 +84,8 @@ def test_it_lets_an_admin_rename_their_own_execution_only(execution, admin_user,
 
 
 @pytest.mark.parametrize(("index", "production"), [(1, "First"), (2, "Second"), (3, "Third")])
-def test_it_returns_the_nth_version_oldest_first(execution, member, index, production):
-    response = client_for(member).get(
+def test_it_returns_the_nth_version_oldest_first(execution, owner, index, production):
+    response = client_for(owner).get(
         "/user_task_execution_produced_text",
         {"datetime": "x", "user_task_execution_pk": execution.pk, "produced_text_version_index": index},
     )
@@ -100,8 +100,8 @@ def test_it_returns_the_nth_version_oldest_first(execution, member, index, produ
     }
 
 
-def test_it_answers_a_null_version_past_the_last_one(execution, member):
-    response = client_for(member).get(
+def test_it_answers_a_null_version_past_the_last_one(execution, owner):
+    response = client_for(owner).get(
         "/user_task_execution_produced_text", {"user_task_execution_pk": execution.pk, "produced_text_version_index": 4}
     )
     assert response.status_code == 200
@@ -116,22 +116,22 @@ def test_it_answers_a_null_version_past_the_last_one(execution, member):
         ({}, "produced_text_version_index: This field is required."),
     ],
 )
-def test_it_answers_400_to_a_bad_index(execution, member, params, error):
-    response = client_for(member).get(
+def test_it_answers_400_to_a_bad_index(execution, owner, params, error):
+    response = client_for(owner).get(
         "/user_task_execution_produced_text", {"user_task_execution_pk": execution.pk, **params}
     )
     assert response.status_code == 400
     assert response.json()["error"] == error
 
 
-def test_it_hides_another_users_versions(execution, other_client, anon_client):
+def test_it_hides_another_users_versions(execution, member_client, anonymous):
     params = {"user_task_execution_pk": execution.pk, "produced_text_version_index": 1}
-    assert other_client.get("/user_task_execution_produced_text", params).status_code == 404
-    assert anon_client.get("/user_task_execution_produced_text", params).status_code == 401
+    assert member_client.get("/user_task_execution_produced_text", params).status_code == 404
+    assert anonymous.get("/user_task_execution_produced_text", params).status_code == 401
 
 
-def test_it_serves_an_admin_their_own_versions(admin_user, admin_client, execution):
-    own = StartedExecutionFactory(user_task__user=admin_user)
+def test_it_serves_an_admin_their_own_versions(admin, admin_client, execution):
+    own = StartedExecutionFactory(user_task__user=admin)
     (version,) = add_versions(own, ("Admin", "Text"))
     response = admin_client.get(
         "/user_task_execution_produced_text", {"user_task_execution_pk": own.pk, "produced_text_version_index": 1}

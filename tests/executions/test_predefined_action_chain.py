@@ -18,17 +18,17 @@ PREFIX = "Write the follow-up email of: "
 
 
 @pytest.fixture
-def chain(member):
+def chain(owner):
     minutes, email = offer_on(TaskFactory()), offer_on(TaskFactory())
     add_predefined_action(minutes, email, prefix=PREFIX)
-    grant_purchase(member, minutes, email)
-    origin = StartedExecutionFactory(user_task=UserTaskFactory(user=member, task=minutes), title="Budget meeting")
+    grant_purchase(owner, minutes, email)
+    origin = StartedExecutionFactory(user_task=UserTaskFactory(user=owner, task=minutes), title="Budget meeting")
     add_versions(origin, ("Minutes", "The budget was approved."))
-    return {"origin": origin, "email_task": email, "email_user_task": UserTaskFactory(user=member, task=email)}
+    return {"origin": origin, "email_task": email, "email_user_task": UserTaskFactory(user=owner, task=email)}
 
 
-def test_it_chains_the_action_from_the_origin_to_the_new_executions_first_message(chain, member):
-    client = client_for(member)
+def test_it_chains_the_action_from_the_origin_to_the_new_executions_first_message(chain, owner):
+    client = client_for(owner)
     origin = chain["origin"]
 
     shown = client.get("/user_task_execution", {"user_task_execution_pk": origin.pk}).json()
@@ -75,11 +75,11 @@ def test_it_chains_the_action_from_the_origin_to_the_new_executions_first_messag
     assert [m["message"]["text"] for m in listed] == [first_text]
 
 
-def test_it_refuses_another_users_execution_as_origin(chain, other_user):
-    intruder_task = UserTaskFactory(user=other_user, task=chain["email_task"])
-    grant_purchase(other_user, chain["email_task"])
+def test_it_refuses_another_users_execution_as_origin(chain, member):
+    intruder_task = UserTaskFactory(user=member, task=chain["email_task"])
+    grant_purchase(member, chain["email_task"])
     before = UserTaskExecution.objects.count()
-    response = client_for(other_user).put(
+    response = client_for(member).put(
         "/user_task_execution",
         {"user_task_pk": intruder_task.pk, "user_task_execution_fk": chain["origin"].pk},
         format="json",

@@ -19,8 +19,8 @@ ROUTES = {
 }
 
 
-def test_it_documents_the_execution_and_chat_history_routes(anon_client):
-    schema = anon_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+def test_it_documents_the_execution_and_chat_history_routes(anonymous):
+    schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     paths = schema["paths"]
     assert {path: set(paths[path]) - {"parameters"} for path in ROUTES} == ROUTES
     execution_get = paths["/user_task_execution"]["get"]

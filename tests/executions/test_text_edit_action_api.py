@@ -8,14 +8,9 @@ from apps.catalog.models import TextEditAction, TextEditActionDisplayedData, Tex
 from apps.chat.models import Generation, Message
 from apps.executions import services as executions
 from tests.conftest import client_for
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="editor@example.com")
 
 
 @pytest.fixture
@@ -57,14 +52,14 @@ def test_it_queues_the_action_and_stores_the_click_as_a_message(owner, version, 
     )
 
 
-def test_it_answers_404_to_another_user_and_queues_nothing(version, action):
-    response = _post(client_for(UserFactory(email="other-editor@example.com")), version, action)
+def test_it_answers_404_to_another_user_and_queues_nothing(version, action, member_client):
+    response = _post(member_client, version, action)
     assert response.status_code == 404
     assert not Generation.objects.exists() and not Message.objects.exists()
 
 
-def test_it_requires_a_token(version, action, anon_client):
-    assert _post(anon_client, version, action).status_code == 401
+def test_it_requires_a_token(version, action, anonymous):
+    assert _post(anonymous, version, action).status_code == 401
     assert not Generation.objects.exists()
 
 

@@ -134,21 +134,21 @@ def test_it_answers_404_for_a_disabled_task_or_one_not_on_the_platform(catalogue
     assert response.json() == {"error": "user_task_pk: not found"}
 
 
-def test_it_answers_404_for_another_users_task_and_lists_none_of_them(catalogue, other_client):
-    response = other_client.get("/user_task", {"user_task_pk": catalogue["instruct"].pk})
+def test_it_answers_404_for_another_users_task_and_lists_none_of_them(catalogue, member_client):
+    response = member_client.get("/user_task", {"user_task_pk": catalogue["instruct"].pk})
     assert response.status_code == 404
-    listed = other_client.get("/user_task").json()["user_tasks"]
+    listed = member_client.get("/user_task").json()["user_tasks"]
     assert [(item["task_pk"], item["user_task_pk"], item["enabled"]) for item in listed] == [
         (catalogue["teasing"].pk, None, False)
     ]
 
 
-def test_it_answers_401_to_anonymous(anon_client):
-    response = anon_client.get("/user_task")
+def test_it_answers_401_to_anonymous(anonymous):
+    response = anonymous.get("/user_task")
     assert response.status_code == 401
 
 
-def test_it_shows_an_admin_their_own_tasks_only(catalogue, admin_user, admin_client):
-    own = UserTaskFactory(user=admin_user, task=offer_on(TaskFactory()))
+def test_it_shows_an_admin_their_own_tasks_only(catalogue, admin, admin_client):
+    own = UserTaskFactory(user=admin, task=offer_on(TaskFactory()))
     listed = admin_client.get("/user_task").json()["user_tasks"]
     assert [(item["user_task_pk"], item["enabled"]) for item in listed] == [(own.pk, True), (None, False)]

@@ -151,6 +151,7 @@ def test_it_runs_an_instruct_task_live_over_the_socket(daphne_server, celery_wor
         assert json.loads(ws.recv(timeout=10))["event"] == "error"
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
+    assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
     refused = httpx.put(
         f"{daphne_server}/user_message",

@@ -23,12 +23,12 @@ def read_csv(path):
         return list(csv.reader(handle))
 
 
-def test_a_chat_call_is_recorded_with_tokens_cost_and_timing(db, fake_openai, user):
+def test_a_chat_call_is_recorded_with_tokens_cost_and_timing(db, fake_openai, owner):
     fake_openai.configure_models(("openai/gpt-4o", {"input_cost_per_1m": 2.5, "output_cost_per_1m": 10}))
     fake_openai.script(ScriptedReply(text="Hello brave new world"))
 
     result = services.chat(
-        MESSAGES, user_id=user.pk, task_name="write_email", execution_pk=12, label="task_run", on_token=lambda *_: None
+        MESSAGES, user_id=owner.pk, task_name="write_email", execution_pk=12, label="task_run", on_token=lambda *_: None
     )
 
     call = LLMCall.objects.get()
@@ -39,7 +39,7 @@ def test_a_chat_call_is_recorded_with_tokens_cost_and_timing(db, fake_openai, us
     assert result.call_id == call.pk
     assert (call.kind, call.user_id, call.user_task_execution_pk, call.task_name_for_system, call.label) == (
         "chat",
-        user.pk,
+        owner.pk,
         12,
         "write_email",
         "task_run",
@@ -91,11 +91,11 @@ def make_call(user, when, **fields):
     return LLMCall.objects.create(user=user, created_at=when, **values)
 
 
-def test_export_costs_writes_one_file_per_kind_and_month(db, user, tmp_path, settings):
+def test_export_costs_writes_one_file_per_kind_and_month(db, owner, tmp_path, settings):
     settings.DATA_DIR = tmp_path
     nov = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)
     dec = dt.datetime(2026, 12, 1, 0, 0, 1, tzinfo=dt.UTC)
-    make_call(user, nov, user_task_execution_pk=5, task_name_for_system="write_email")
+    make_call(owner, nov, user_task_execution_pk=5, task_name_for_system="write_email")
     make_call(
         None,
         nov + dt.timedelta(minutes=1),
@@ -105,9 +105,9 @@ def test_export_costs_writes_one_file_per_kind_and_month(db, user, tmp_path, set
         conversation_tokens=0,
         completion_tokens=0,
     )
-    make_call(user, nov + dt.timedelta(minutes=2), status="error")
+    make_call(owner, nov + dt.timedelta(minutes=2), status="error")
     make_call(
-        user,
+        owner,
         nov + dt.timedelta(minutes=3),
         kind="transcription",
         model="whisper-1",
@@ -117,7 +117,7 @@ def test_export_costs_writes_one_file_per_kind_and_month(db, user, tmp_path, set
         conversation_tokens=0,
         completion_tokens=0,
     )
-    make_call(user, dec, status="stopped", label="home_chat_run")
+    make_call(owner, dec, status="stopped", label="home_chat_run")
     out = StringIO()
 
     call_command("export_costs", stdout=out)
@@ -130,23 +130,23 @@ def test_export_costs_writes_one_file_per_kind_and_month(db, user, tmp_path, set
     ]
     assert read_csv(root / "tokens/11_2026.csv") == [
         TOKENS_COLUMNS,
-        ["2026-11-03T08:30:00+00:00", user.pk, "10", "5", "7", "gpt-4o", "task_run", "5", "write_email"],
+        ["2026-11-03T08:30:00+00:00", owner.pk, "10", "5", "7", "gpt-4o", "task_run", "5", "write_email"],
         ["2026-11-03T08:31:00+00:00", "", "10", "0", "0", "text-embedding-3-small", "document_chunk", "", ""],
     ]
     assert read_csv(root / "tokens/12_2026.csv") == [
         TOKENS_COLUMNS,
-        ["2026-12-01T00:00:01+00:00", user.pk, "10", "5", "7", "gpt-4o", "home_chat_run", "", ""],
+        ["2026-12-01T00:00:01+00:00", owner.pk, "10", "5", "7", "gpt-4o", "home_chat_run", "", ""],
     ]
     assert read_csv(root / "whisper/11_2026.csv") == [
         WHISPER_COLUMNS,
-        ["2026-11-03T08:33:00+00:00", user.pk, "12.5", "", "", "whisper-1"],
+        ["2026-11-03T08:33:00+00:00", owner.pk, "12.5", "", "", "whisper-1"],
     ]
     assert out.getvalue().strip().endswith("3 file(s) written")
 
 
-def test_export_costs_for_one_month_into_a_chosen_dir(db, user, tmp_path):
-    make_call(user, dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC))
-    make_call(user, dt.datetime(2026, 11, 15, tzinfo=dt.UTC))
+def test_export_costs_for_one_month_into_a_chosen_dir(db, owner, tmp_path):
+    make_call(owner, dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC))
+    make_call(owner, dt.datetime(2026, 11, 15, tzinfo=dt.UTC))
 
     call_command("export_costs", "--month", "11_2026", "--output-dir", str(tmp_path), stdout=StringIO())
 

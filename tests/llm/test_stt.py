@@ -21,12 +21,12 @@ def make_wav(seconds: float, rate: int = 100) -> bytes:
     return out.getvalue()
 
 
-def test_it_returns_the_text_and_sends_the_vocabulary(db, fake_openai, user, tmp_path):
+def test_it_returns_the_text_and_sends_the_vocabulary(db, fake_openai, owner, tmp_path):
     audio = tmp_path / "voice.m4a"
     audio.write_bytes(b"not really audio")
     fake_openai.script(ScriptedReply(endpoint="transcriptions", text=" Meeting with Acme at Hoomano. ", duration=12.5))
 
-    text = services.transcribe(audio, ["Hoomano", "Acme"], user_id=user.pk, execution_pk=42, task_name="minutes")
+    text = services.transcribe(audio, ["Hoomano", "Acme"], user_id=owner.pk, execution_pk=42, task_name="minutes")
 
     assert text == "Meeting with Acme at Hoomano."
     request = fake_openai.requests_for("transcriptions")[0]
@@ -37,7 +37,7 @@ def test_it_returns_the_text_and_sends_the_vocabulary(db, fake_openai, user, tmp
     call = LLMCall.objects.get()
     assert (call.kind, call.user_id, call.audio_seconds, call.user_task_execution_pk, call.task_name_for_system) == (
         "transcription",
-        user.pk,
+        owner.pk,
         12.5,
         42,
         "minutes",

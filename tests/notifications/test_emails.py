@@ -33,27 +33,28 @@ def test_it_escapes_user_text_in_html_but_not_in_plain_text():
         "welcome", "en", {"username": "<b>Eve</b> & co", "category_name": "", "webapp_url": "u"}
     )
 
+    assert rendered.html is not None
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in rendered.html
     assert "Hello <b>Eve</b> & co," in rendered.text
 
 
-def test_it_sends_and_records_a_user_facing_email(user):
+def test_it_sends_and_records_a_user_facing_email(owner):
     sent = services.send_email_now(
-        "welcome", [user.email], {"username": "Alice", "webapp_url": "u"}, user_pk=user.pk, event_type="welcome_email"
+        "welcome", [owner.email], {"username": "Alice", "webapp_url": "u"}, user_pk=owner.pk, event_type="welcome_email"
     )
 
     assert sent is True
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["alice@example.com"], "Welcome to Mojodex")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["owner@example.com"], "Welcome to Mojodex")]
     event = Event.objects.get()
     assert (event.event_type, event.message["subject"], event.message["email"]) == (
         "welcome_email",
         "Welcome to Mojodex",
-        "alice@example.com",
+        "owner@example.com",
     )
     assert "Hello Alice" in event.message["body"]
 
 
-def test_it_does_not_send_twice_under_the_same_key(user):
+def test_it_does_not_send_twice_under_the_same_key(owner):
     args = ("admin_notification", ["ops@example.com"], {"subject": "S", "text": "T"}, "en", None, None)
     key = uuid.uuid4().hex  # the sent-mark lives in Redis for a day: unique per run
 
@@ -82,12 +83,12 @@ def test_it_sends_no_admin_notification_without_receivers(settings, celery_calls
     assert celery_calls == [] and mail.outbox == []
 
 
-def test_it_makes_the_password_link_in_the_worker_and_skips_disabled_users(user):
+def test_it_makes_the_password_link_in_the_worker_and_skips_disabled_users(owner):
     from apps.accounts.models import User
 
-    assert send_password_link.apply(args=(user.pk, "reset_password")).get() is True
+    assert send_password_link.apply(args=(owner.pk, "reset_password")).get() is True
     assert "token=" in mail.outbox[0].body
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    assert send_password_link.apply(args=(user.pk, "reset_password")).get() is False
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    assert send_password_link.apply(args=(owner.pk, "reset_password")).get() is False
     assert send_password_link.apply(args=("no-such-user", "reset_password")).get() is False
     assert len(mail.outbox) == 1

@@ -33,84 +33,84 @@ def test_it_derives_the_product_kind_from_its_columns(db, free, days, tasks, kin
     assert product_kind(make_product("p", free=free, n_days=days, n_tasks=tasks)) == kind
 
 
-def test_it_creates_or_enables_user_tasks_on_activation(user, task, other_task):
-    UserTask.objects.create(user=user, task=task, enabled=False)
+def test_it_creates_or_enables_user_tasks_on_activation(owner, task, other_task):
+    UserTask.objects.create(user=owner, task=task, enabled=False)
     purchase = Purchase.objects.create(
-        user=user, product=make_product("trial", free=True, n_days=7, tasks=(task, other_task))
+        user=owner, product=make_product("trial", free=True, n_days=7, tasks=(task, other_task))
     )
 
     assert activate_purchase(purchase) is True
     assert activate_purchase(purchase) is False  # idempotent
 
-    assert _enabled(user) == {task.pk, other_task.pk}
-    assert UserTask.objects.filter(user=user).count() == 2
+    assert _enabled(owner) == {task.pk, other_task.pk}
+    assert UserTask.objects.filter(user=owner).count() == 2
     assert Purchase.objects.get(pk=purchase.pk).active is True
 
 
-def test_it_sets_the_category_goal_of_a_user_without_goal(user, task):
+def test_it_sets_the_category_goal_of_a_user_without_goal(owner, task):
     category = make_category("sales", goal="close more deals")
-    make_purchase(user, make_product("trial", category=category, free=True, n_days=7, tasks=(task,)))
+    make_purchase(owner, make_product("trial", category=category, free=True, n_days=7, tasks=(task,)))
 
-    assert User.objects.get(pk=user.pk).goal == "close more deals"
+    assert User.objects.get(pk=owner.pk).goal == "close more deals"
 
 
-def test_it_replaces_an_active_subscription_with_the_new_one(user, task, other_task):
+def test_it_replaces_an_active_subscription_with_the_new_one(owner, task, other_task):
     shared = task
-    old = make_purchase(user, make_product("basic", tasks=(shared, other_task)), custom_purchase_id="1")
+    old = make_purchase(owner, make_product("basic", tasks=(shared, other_task)), custom_purchase_id="1")
     from tests.factories import TaskFactory
 
     premium_only = TaskFactory()
-    new = make_purchase(user, make_product("premium", tasks=(shared, premium_only)), custom_purchase_id="2")
+    new = make_purchase(owner, make_product("premium", tasks=(shared, premium_only)), custom_purchase_id="2")
 
     assert Purchase.objects.get(pk=old.pk).active is False
     assert Purchase.objects.get(pk=new.pk).active is True
-    assert Purchase.objects.filter(user=user, active=True).count() == 1
-    assert _enabled(user) == {shared.pk, premium_only.pk}
-    assert UserTask.objects.get(user=user, task=other_task).enabled is False
+    assert Purchase.objects.filter(user=owner, active=True).count() == 1
+    assert _enabled(owner) == {shared.pk, premium_only.pk}
+    assert UserTask.objects.get(user=owner, task=other_task).enabled is False
 
 
-def test_it_replaces_the_free_trial_with_a_subscription(user, task):
-    trial = make_purchase(user, make_product("trial", free=True, n_days=14, tasks=(task,)))
+def test_it_replaces_the_free_trial_with_a_subscription(owner, task):
+    trial = make_purchase(owner, make_product("trial", free=True, n_days=14, tasks=(task,)))
 
-    make_purchase(user, make_product("monthly", tasks=(task,)), custom_purchase_id="sub")
+    make_purchase(owner, make_product("monthly", tasks=(task,)), custom_purchase_id="sub")
 
     assert Purchase.objects.get(pk=trial.pk).active is False
-    assert _enabled(user) == {task.pk}
+    assert _enabled(owner) == {task.pk}
 
 
-def test_it_stacks_a_time_limited_package_on_a_subscription(user, task, other_task):
-    subscription = make_purchase(user, make_product("monthly", tasks=(task,)), custom_purchase_id="sub")
+def test_it_stacks_a_time_limited_package_on_a_subscription(owner, task, other_task):
+    subscription = make_purchase(owner, make_product("monthly", tasks=(task,)), custom_purchase_id="sub")
 
-    make_purchase(user, make_product("extra-week", n_days=7, tasks=(other_task,)), custom_purchase_id="pkg")
+    make_purchase(owner, make_product("extra-week", n_days=7, tasks=(other_task,)), custom_purchase_id="pkg")
 
     assert Purchase.objects.get(pk=subscription.pk).active is True
-    assert Purchase.objects.filter(user=user, active=True).count() == 2
-    assert _enabled(user) == {task.pk, other_task.pk}
+    assert Purchase.objects.filter(user=owner, active=True).count() == 2
+    assert _enabled(owner) == {task.pk, other_task.pk}
 
 
-def test_it_replaces_a_role_by_a_new_role(user, task, other_task):
-    first = make_purchase(user, make_product("sales-profile", free=True, tasks=(task,)))
+def test_it_replaces_a_role_by_a_new_role(owner, task, other_task):
+    first = make_purchase(owner, make_product("sales-profile", free=True, tasks=(task,)))
 
-    second = make_purchase(user, make_product("support-profile", free=True, tasks=(other_task,)))
+    second = make_purchase(owner, make_product("support-profile", free=True, tasks=(other_task,)))
 
     assert (Purchase.objects.get(pk=first.pk).active, Purchase.objects.get(pk=second.pk).active) == (False, True)
-    assert _enabled(user) == {other_task.pk}
+    assert _enabled(owner) == {other_task.pk}
 
 
-def test_it_leaves_other_users_untouched(user, other_user, task):
-    theirs = make_purchase(other_user, make_product("monthly", tasks=(task,)), custom_purchase_id="x")
+def test_it_leaves_other_users_untouched(owner, member, task):
+    theirs = make_purchase(member, make_product("monthly", tasks=(task,)), custom_purchase_id="x")
 
-    make_purchase(user, make_product("premium", tasks=(task,)), custom_purchase_id="y")
+    make_purchase(owner, make_product("premium", tasks=(task,)), custom_purchase_id="y")
 
     assert Purchase.objects.get(pk=theirs.pk).active is True
-    assert _enabled(other_user) == {task.pk}
+    assert _enabled(member) == {task.pk}
 
 
-def test_it_disables_tasks_only_when_no_other_active_purchase_grants_them(user, task, other_task):
-    subscription = make_purchase(user, make_product("monthly", tasks=(task, other_task)), custom_purchase_id="s")
-    make_purchase(user, make_product("week", n_days=7, tasks=(task,)), custom_purchase_id="w")
+def test_it_disables_tasks_only_when_no_other_active_purchase_grants_them(owner, task, other_task):
+    subscription = make_purchase(owner, make_product("monthly", tasks=(task, other_task)), custom_purchase_id="s")
+    make_purchase(owner, make_product("week", n_days=7, tasks=(task,)), custom_purchase_id="w")
 
     assert deactivate_purchase(subscription, reason="test") is True
     assert deactivate_purchase(subscription, reason="test") is False  # idempotent
 
-    assert _enabled(user) == {task.pk}
+    assert _enabled(owner) == {task.pk}

@@ -56,7 +56,7 @@ def test_it_lets_admins_create_and_edit_a_category(request, client_fixture):
     assert list(category.displayed_data.values_list("name_for_user", "description_for_user")) == [("HR", "Hire")]
 
 
-def test_it_refuses_admin_routes_to_users_and_anonymous_and_changes_nothing(user_client, anon_client, user, task):
+def test_it_refuses_admin_routes_to_users_and_anonymous_and_changes_nothing(owner_client, anonymous, owner, task):
     product = make_product("pro", tasks=())
     attempts = [
         ("put", "/product_category", CATEGORY),
@@ -66,11 +66,11 @@ def test_it_refuses_admin_routes_to_users_and_anonymous_and_changes_nothing(user
         ("post", "/product", {"product_pk": product.pk, "label": "hacked"}),
         ("put", "/profile", {"profile_label": "p", "displayed_data": [], "profile_category_pk": None}),
         ("put", "/product_task_association", {"product_pk": product.pk, "task_pk": task.pk}),
-        ("put", "/manual_purchase", {"product_pk": product.pk, "user_id": user.pk, "custom_purchase_id": "x"}),
-        ("put", "/role", {"profile_pk": product.pk, "user_id": user.pk}),
+        ("put", "/manual_purchase", {"product_pk": product.pk, "user_id": owner.pk, "custom_purchase_id": "x"}),
+        ("put", "/role", {"profile_pk": product.pk, "user_id": owner.pk}),
         ("post", "/role", {"role_pk": 1}),
     ]
-    for client, status in ((user_client, 403), (anon_client, 401)):
+    for client, status in ((owner_client, 403), (anonymous, 401)):
         for method, path, body in attempts:
             response = getattr(client, method)(path, body, format="json")
             assert response.status_code == status, (path, response.content)
@@ -79,7 +79,7 @@ def test_it_refuses_admin_routes_to_users_and_anonymous_and_changes_nothing(user
     assert ProductTask.objects.count() == 0 and Purchase.objects.count() == 0
 
 
-def test_it_refuses_a_wrong_backoffice_secret(secrets_configured, user):
+def test_it_refuses_a_wrong_backoffice_secret(secrets_configured, owner):
     from tests.purchases_support import client_with_header
 
     response = client_with_header("not-the-secret").put("/product_category", CATEGORY, format="json")
@@ -128,13 +128,13 @@ def test_it_answers_404_for_an_unknown_category(backoffice_client):
     assert response.json() == {"error": "product_category_pk: not found"}
 
 
-def test_it_lists_visible_categories_in_the_users_language(user_client, user, admin_client):
+def test_it_lists_visible_categories_in_the_users_language(owner_client, owner, admin_client):
     visible = make_category("sales")
     visible.displayed_data.create(language_code="fr", name_for_user="Ventes", description_for_user="Pour vendre")
     make_category("hidden", visible=False)
-    User.objects.filter(pk=user.pk).update(language_code="fr")
+    User.objects.filter(pk=owner.pk).update(language_code="fr")
 
-    response = user_client.get("/product_category")
+    response = owner_client.get("/product_category")
 
     assert response.json() == {
         "product_categories": [
@@ -144,8 +144,8 @@ def test_it_lists_visible_categories_in_the_users_language(user_client, user, ad
     assert admin_client.get("/product_category").json()["product_categories"][0]["name"] == "Sales"
 
 
-def test_it_refuses_the_category_list_to_anonymous(anon_client):
-    assert anon_client.get("/product_category").status_code == 401
+def test_it_refuses_the_category_list_to_anonymous(anonymous):
+    assert anonymous.get("/product_category").status_code == 401
 
 
 def test_it_creates_and_edits_a_product(backoffice_client):
@@ -237,10 +237,10 @@ def test_it_creates_a_profile_as_a_free_unlimited_product(backoffice_client):
     assert refused.json() == {"error": "n_tasks_limit: a profile is free, has no limits and no store ids"}
 
 
-def test_it_adds_a_task_to_a_product_and_grants_it_to_active_holders(backoffice_client, user, other_user, task):
+def test_it_adds_a_task_to_a_product_and_grants_it_to_active_holders(backoffice_client, owner, member, task):
     product = make_product("monthly")
-    make_purchase(user, product, custom_purchase_id="a")
-    make_purchase(other_user, product, active=False, custom_purchase_id="b")
+    make_purchase(owner, product, custom_purchase_id="a")
+    make_purchase(member, product, active=False, custom_purchase_id="b")
 
     response = backoffice_client.put(
         "/product_task_association", {"product_pk": product.pk, "task_pk": task.pk}, format="json"
@@ -250,7 +250,7 @@ def test_it_adds_a_task_to_a_product_and_grants_it_to_active_holders(backoffice_
     )
 
     assert response.json() == {"product_task_association_pk": ProductTask.objects.get().pk}
-    assert list(UserTask.objects.values_list("user_id", "task_id", "enabled")) == [(user.pk, task.pk, True)]
+    assert list(UserTask.objects.values_list("user_id", "task_id", "enabled")) == [(owner.pk, task.pk, True)]
     assert duplicate.status_code == 409
     assert ProductTask.objects.count() == 1
 
@@ -275,22 +275,22 @@ def test_it_adds_a_task_to_a_profile_only(backoffice_client, task):
     assert ProductTask.objects.count() == 1
 
 
-def test_it_gives_a_manual_purchase_by_email_and_sets_the_category(backoffice_client, user, task):
+def test_it_gives_a_manual_purchase_by_email_and_sets_the_category(backoffice_client, owner, task):
     category = make_category("sales", goal="sell")
     product = make_product("pro", category=category, tasks=(task,))
 
     response = backoffice_client.put(
         "/manual_purchase",
-        {"product_pk": product.pk, "user_email": "alice@example.com", "custom_purchase_id": "inv-7"},
+        {"product_pk": product.pk, "user_email": "owner@example.com", "custom_purchase_id": "inv-7"},
         format="json",
     )
 
     purchase = Purchase.objects.get()
     assert response.json() == {"purchase_pk": purchase.pk}
-    assert (purchase.user_id, purchase.active, purchase.custom_purchase_id) == (user.pk, True, "inv-7")
-    row = User.objects.get(pk=user.pk)
+    assert (purchase.user_id, purchase.active, purchase.custom_purchase_id) == (owner.pk, True, "inv-7")
+    row = User.objects.get(pk=owner.pk)
     assert (row.product_category_id, row.goal) == (category.pk, "sell")
-    assert UserTask.objects.get(user=user, task=task).enabled is True
+    assert UserTask.objects.get(user=owner, task=task).enabled is True
 
 
 @pytest.mark.parametrize(
@@ -299,10 +299,10 @@ def test_it_gives_a_manual_purchase_by_email_and_sets_the_category(backoffice_cl
         ({"user_id": "nobody"}, 404, "user_id: not found"),
         ({"user_email": "nobody@example.com", "custom_purchase_id": "x"}, 404, "user_email: not found"),
         ({}, 400, "user_id: user_id or user_email is required"),
-        ({"user_email": "alice@example.com"}, 400, "custom_purchase_id: required for a product that is not free"),
+        ({"user_email": "owner@example.com"}, 400, "custom_purchase_id: required for a product that is not free"),
     ],
 )
-def test_it_refuses_a_bad_manual_purchase(backoffice_client, user, body, status, message):
+def test_it_refuses_a_bad_manual_purchase(backoffice_client, owner, body, status, message):
     product = make_product("pro")
 
     response = backoffice_client.put("/manual_purchase", {"product_pk": product.pk, **body}, format="json")
@@ -312,38 +312,38 @@ def test_it_refuses_a_bad_manual_purchase(backoffice_client, user, body, status,
     assert Purchase.objects.count() == 0
 
 
-def test_it_ends_a_manual_purchase(backoffice_client, user, task):
-    purchase = make_purchase(user, make_product("pro", tasks=(task,)), custom_purchase_id="x")
+def test_it_ends_a_manual_purchase(backoffice_client, owner, task):
+    purchase = make_purchase(owner, make_product("pro", tasks=(task,)), custom_purchase_id="x")
 
     response = backoffice_client.post("/manual_purchase", {"purchase_pk": purchase.pk}, format="json")
     unknown = backoffice_client.post("/manual_purchase", {"purchase_pk": 999}, format="json")
 
     assert response.json() == {}
     assert Purchase.objects.get(pk=purchase.pk).active is False
-    assert UserTask.objects.get(user=user, task=task).enabled is False
+    assert UserTask.objects.get(user=owner, task=task).enabled is False
     assert unknown.status_code == 404
 
 
-def test_it_gives_and_ends_a_role(admin_client, user, task):
+def test_it_gives_and_ends_a_role(admin_client, owner, task):
     profile = make_product("team-profile", free=True, tasks=(task,))
 
-    given = admin_client.put("/role", {"profile_pk": profile.pk, "user_id": user.pk}, format="json")
+    given = admin_client.put("/role", {"profile_pk": profile.pk, "user_id": owner.pk}, format="json")
     role_pk = given.json()["role_pk"]
     assert Purchase.objects.get(pk=role_pk).active is True
-    assert UserTask.objects.get(user=user, task=task).enabled is True
+    assert UserTask.objects.get(user=owner, task=task).enabled is True
 
     ended = admin_client.post("/role", {"role_pk": role_pk}, format="json")
 
     assert ended.json() == {}
     assert Purchase.objects.get(pk=role_pk).active is False
-    assert UserTask.objects.get(user=user, task=task).enabled is False
+    assert UserTask.objects.get(user=owner, task=task).enabled is False
 
 
-def test_it_refuses_a_role_of_a_product_that_is_not_a_profile(admin_client, user):
+def test_it_refuses_a_role_of_a_product_that_is_not_a_profile(admin_client, owner):
     paid = make_product("pro")
-    purchase = make_purchase(user, paid, custom_purchase_id="x")
+    purchase = make_purchase(owner, paid, custom_purchase_id="x")
 
-    given = admin_client.put("/role", {"profile_pk": paid.pk, "user_id": user.pk}, format="json")
+    given = admin_client.put("/role", {"profile_pk": paid.pk, "user_id": owner.pk}, format="json")
     ended = admin_client.post("/role", {"role_pk": purchase.pk}, format="json")
 
     assert (given.status_code, given.json()) == (404, {"error": "profile_pk: not found"})

@@ -38,10 +38,10 @@ def _in_threads(function, arguments):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_only_one_of_two_concurrent_drafts_consume_the_last_task(user):
+def test_it_lets_only_one_of_two_concurrent_drafts_consume_the_last_task(owner):
     task = TaskFactory()
-    purchase = make_purchase(user, make_product("pack", n_days=30, n_tasks=1, tasks=(task,)), custom_purchase_id="x")
-    user_task = UserTask.objects.get(user=user, task=task)
+    purchase = make_purchase(owner, make_product("pack", n_days=30, n_tasks=1, tasks=(task,)), custom_purchase_id="x")
+    user_task = UserTask.objects.get(user=owner, task=task)
     executions = [ExecutionFactory(user_task=user_task) for _ in range(2)]
 
     _in_threads(consume_purchase_for_execution, executions)
@@ -52,40 +52,40 @@ def test_it_lets_only_one_of_two_concurrent_drafts_consume_the_last_task(user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_one_active_plan_when_two_subscriptions_activate_at_once(user):
+def test_it_keeps_one_active_plan_when_two_subscriptions_activate_at_once(owner):
     task = TaskFactory()
     purchases = [
-        Purchase.objects.create(user=user, product=make_product(f"plan-{i}", tasks=(task,)), custom_purchase_id=str(i))
+        Purchase.objects.create(user=owner, product=make_product(f"plan-{i}", tasks=(task,)), custom_purchase_id=str(i))
         for i in range(2)
     ]
 
     _in_threads(activate_purchase, purchases)
 
-    assert Purchase.objects.filter(user=user, active=True).count() == 1
-    assert UserTask.objects.get(user=user, task=task).enabled is True
+    assert Purchase.objects.filter(user=owner, active=True).count() == 1
+    assert UserTask.objects.get(user=owner, task=task).enabled is True
 
 
 @pytest.mark.django_db
-def test_it_lists_purchases_in_a_constant_number_of_queries(user_client, user, django_assert_max_num_queries):
+def test_it_lists_purchases_in_a_constant_number_of_queries(owner_client, owner, django_assert_max_num_queries):
     category = make_category()
-    User.objects.filter(pk=user.pk).update(product_category=category)
+    User.objects.filter(pk=owner.pk).update(product_category=category)
 
     def add_purchases(n):
         for i in range(n):
             tasks = (TaskFactory(), TaskFactory())
             make_product(f"offer-{n}-{i}", category=category, n_days=30, tasks=tasks)
             make_purchase(
-                user,
+                owner,
                 make_product(f"owned-{n}-{i}", category=category, n_days=30, tasks=tasks),
                 custom_purchase_id=f"{n}-{i}",
             )
 
     add_purchases(1)
     with django_assert_max_num_queries(50) as few:
-        user_client.get("/purchase")
+        owner_client.get("/purchase")
     add_purchases(4)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        body = user_client.get("/purchase").json()
+        body = owner_client.get("/purchase").json()
 
     assert len(body["current_purchases"]) == 5
     assert len(body["purchasable_products"]) == 10  # owned time-limited packages stay purchasable

@@ -44,25 +44,25 @@ def test_it_routes_purchase_tasks_to_the_background_queue():
     assert router.route({}, "apps.notifications.tasks.send_email")["queue"].name == "notifications"
 
 
-def test_it_selects_only_purchases_past_their_day_limit(user, other_user, task):
+def test_it_selects_only_purchases_past_their_day_limit(owner, member, task):
     now = timezone.now()
     week = make_product("week", free=True, n_days=7, tasks=(task,))
-    due = make_purchase(user, week, created=now - timedelta(days=7))
-    make_purchase(other_user, week, created=now - timedelta(days=7) + timedelta(seconds=1))
+    due = make_purchase(owner, week, created=now - timedelta(days=7))
+    make_purchase(member, week, created=now - timedelta(days=7) + timedelta(seconds=1))
     make_purchase(
-        other_user, make_product("monthly", tasks=(task,)), custom_purchase_id="x", created=now - timedelta(days=400)
+        member, make_product("monthly", tasks=(task,)), custom_purchase_id="x", created=now - timedelta(days=400)
     )
 
     assert services.expired_purchase_ids(now=now) == [due.pk]
 
 
 def test_it_fans_out_one_task_per_due_purchase_in_batches(
-    user, other_user, task, celery_calls, django_capture_on_commit_callbacks, settings
+    owner, member, task, celery_calls, django_capture_on_commit_callbacks, settings
 ):
     settings.PURCHASE_EXPIRY_BATCH_SIZE = 1
     old = timezone.now() - timedelta(days=30)
     week = make_product("week", free=True, n_days=7, tasks=(task,))
-    first, second = make_purchase(user, week, created=old), make_purchase(other_user, week, created=old)
+    first, second = make_purchase(owner, week, created=old), make_purchase(member, week, created=old)
 
     with django_capture_on_commit_callbacks(execute=True):
         count = sweep_expired_purchases.delay().result
@@ -76,9 +76,9 @@ def test_it_fans_out_one_task_per_due_purchase_in_batches(
     assert UserTask.objects.filter(enabled=True).count() == 0
 
 
-def test_it_expires_a_purchase_once(user, task, admin_receivers, django_capture_on_commit_callbacks):
+def test_it_expires_a_purchase_once(owner, task, admin_receivers, django_capture_on_commit_callbacks):
     purchase = make_purchase(
-        user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=8)
+        owner, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=8)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,12 +87,12 @@ def test_it_expires_a_purchase_once(user, task, admin_receivers, django_capture_
         assert expire_purchase(987654) is False
 
     assert Purchase.objects.get(pk=purchase.pk).active is False
-    assert UserTask.objects.get(user=user, task=task).enabled is False
+    assert UserTask.objects.get(user=owner, task=task).enabled is False
     assert [m.subject for m in mail.outbox] == ["[Mojodex] Purchase expired"]
 
 
-def test_it_leaves_a_purchase_that_is_not_expired_yet(user, task):
-    purchase = make_purchase(user, make_product("week", free=True, n_days=7, tasks=(task,)))
+def test_it_leaves_a_purchase_that_is_not_expired_yet(owner, task):
+    purchase = make_purchase(owner, make_product("week", free=True, n_days=7, tasks=(task,)))
 
     assert expire_purchase(purchase.pk) is False
     assert Purchase.objects.get(pk=purchase.pk).active is True
@@ -100,11 +100,11 @@ def test_it_leaves_a_purchase_that_is_not_expired_yet(user, task):
 
 @pytest.mark.parametrize("client_fixture", ["scheduler_client", "backoffice_client", "admin_client"])
 def test_it_queues_the_sweep_on_demand(
-    request, client_fixture, user, task, celery_calls, django_capture_on_commit_callbacks
+    request, client_fixture, owner, task, celery_calls, django_capture_on_commit_callbacks
 ):
     client = request.getfixturevalue(client_fixture)
     due = make_purchase(
-        user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
+        owner, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,15 +119,15 @@ def test_it_queues_the_sweep_on_demand(
 
 
 def test_it_refuses_the_sweep_trigger_to_users_and_anonymous(
-    user_client, anon_client, webapp_client, user, task, celery_calls
+    owner_client, anonymous, webapp_client, owner, task, celery_calls
 ):
     due = make_purchase(
-        user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
+        owner, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
     )
 
-    assert user_client.post("/check_expired_purchases", {}, format="json").status_code == 403
+    assert owner_client.post("/check_expired_purchases", {}, format="json").status_code == 403
     assert webapp_client.post("/check_expired_purchases", {}, format="json").status_code == 403
-    assert anon_client.post("/check_expired_purchases", {}, format="json").status_code == 401
+    assert anonymous.post("/check_expired_purchases", {}, format="json").status_code == 401
     assert celery_calls == []
     assert Purchase.objects.get(pk=due.pk).active is True
 
@@ -139,8 +139,8 @@ def test_it_refuses_the_sweep_trigger_to_users_and_anonymous(
         ("webapp_client", 200),
         ("admin_client", 200),
         ("backoffice_client", 200),
-        ("user_client", 403),
-        ("anon_client", 401),
+        ("owner_client", 403),
+        ("anonymous", 401),
     ],
 )
 def test_it_tells_who_may_ask_whether_email_is_configured(request, client_fixture, status, settings):

@@ -39,9 +39,9 @@ def _post(client, path, payload, secret, **kwargs):
 
 
 @pytest.fixture
-def checkout(user, task):
+def checkout(owner, task):
     product = make_product("monthly", stripe_id="prod_m", tasks=(task,))
-    return Purchase.objects.create(user=user, product=product, session_stripe_id="cs_test_1")
+    return Purchase.objects.create(user=owner, product=product, session_stripe_id="cs_test_1")
 
 
 def _completed(session_id="cs_test_1"):
@@ -52,27 +52,27 @@ def _completed(session_id="cs_test_1"):
 
 
 def test_it_activates_the_purchase_of_a_completed_checkout(
-    anon_client, checkout, user, task, admin_receivers, django_capture_on_commit_callbacks
+    anonymous, checkout, owner, task, admin_receivers, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(anon_client, "/purchase", _completed(), NEW_SECRET)
+        response = _post(anonymous, "/purchase", _completed(), NEW_SECRET)
 
     assert response.status_code == 200
     assert response.json() == {"purchase_pk": checkout.pk}
     checkout.refresh_from_db()
     assert (checkout.active, checkout.customer_stripe_id, checkout.subscription_stripe_id) == (True, "cus_1", "sub_1")
     assert checkout.completed_date is not None
-    assert UserTask.objects.get(user=user, task=task).enabled is True
+    assert UserTask.objects.get(user=owner, task=task).enabled is True
     assert [m.subject for m in mail.outbox] == ["[Mojodex] New client purchase"]
 
 
 def test_it_handles_a_redelivered_checkout_event_once(
-    anon_client, checkout, admin_receivers, django_capture_on_commit_callbacks
+    anonymous, checkout, admin_receivers, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _post(anon_client, "/purchase", _completed(), NEW_SECRET)
+        _post(anonymous, "/purchase", _completed(), NEW_SECRET)
         completed = Purchase.objects.get(pk=checkout.pk).completed_date
-        again = _post(anon_client, "/purchase", _completed(), NEW_SECRET)
+        again = _post(anonymous, "/purchase", _completed(), NEW_SECRET)
 
     assert again.json() == {"purchase_pk": checkout.pk}
     assert Purchase.objects.get(pk=checkout.pk).completed_date == completed
@@ -88,7 +88,7 @@ def test_it_handles_a_redelivered_checkout_event_once(
         "stale",
     ],
 )
-def test_it_refuses_a_bad_signature_and_changes_nothing(anon_client, checkout, user, task, signature):
+def test_it_refuses_a_bad_signature_and_changes_nothing(anonymous, checkout, owner, task, signature):
     payload = _completed()
     headers = {}
     if signature == "wrong-secret":
@@ -98,27 +98,27 @@ def test_it_refuses_a_bad_signature_and_changes_nothing(anon_client, checkout, u
     elif signature:
         headers["HTTP_STRIPE_SIGNATURE"] = signature
 
-    response = anon_client.post("/purchase", payload, content_type="application/json", **headers)
+    response = anonymous.post("/purchase", payload, content_type="application/json", **headers)
 
     assert response.status_code == 400
     assert response.json() == {"error": "invalid Stripe signature"}
     checkout.refresh_from_db()
     assert (checkout.active, checkout.completed_date, checkout.customer_stripe_id) == (False, None, None)
-    assert not UserTask.objects.filter(user=user).exists()
+    assert not UserTask.objects.filter(user=owner).exists()
 
 
-def test_it_refuses_a_body_signed_for_the_other_webhook(anon_client, checkout):
-    response = _post(anon_client, "/purchase", _completed(), END_SECRET)
+def test_it_refuses_a_body_signed_for_the_other_webhook(anonymous, checkout):
+    response = _post(anonymous, "/purchase", _completed(), END_SECRET)
 
     assert response.status_code == 400
     assert Purchase.objects.get(pk=checkout.pk).active is False
 
 
 def test_it_answers_404_for_an_unknown_checkout_and_warns_the_admins(
-    anon_client, checkout, admin_receivers, django_capture_on_commit_callbacks
+    anonymous, checkout, admin_receivers, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(anon_client, "/purchase", _completed("cs_unknown"), NEW_SECRET)
+        response = _post(anonymous, "/purchase", _completed("cs_unknown"), NEW_SECRET)
 
     assert response.status_code == 404
     assert response.json() == {"error": "no purchase with session_stripe_id cs_unknown"}
@@ -126,17 +126,17 @@ def test_it_answers_404_for_an_unknown_checkout_and_warns_the_admins(
     assert Purchase.objects.get(pk=checkout.pk).active is False
 
 
-def test_it_acknowledges_and_ignores_other_event_types(anon_client, checkout):
-    response = _post(anon_client, "/purchase", _event("invoice.paid", {"id": "in_1"}), NEW_SECRET)
+def test_it_acknowledges_and_ignores_other_event_types(anonymous, checkout):
+    response = _post(anonymous, "/purchase", _event("invoice.paid", {"id": "in_1"}), NEW_SECRET)
 
     assert response.json() == {"ignored_event_type": "invoice.paid"}
     assert Purchase.objects.get(pk=checkout.pk).active is False
 
 
-def test_it_answers_503_when_the_webhook_secret_is_not_configured(anon_client, checkout, settings):
+def test_it_answers_503_when_the_webhook_secret_is_not_configured(anonymous, checkout, settings):
     settings.STRIPE_WEBHOOK_SECRET_NEW_PURCHASE = ""
 
-    response = _post(anon_client, "/purchase", _completed(), NEW_SECRET)
+    response = _post(anonymous, "/purchase", _completed(), NEW_SECRET)
 
     assert (response.status_code, response.json()) == (
         503,
@@ -144,15 +144,15 @@ def test_it_answers_503_when_the_webhook_secret_is_not_configured(anon_client, c
     )
 
 
-def test_it_ends_a_subscription(anon_client, user, task, admin_receivers, django_capture_on_commit_callbacks):
-    purchase = make_purchase(user, make_product("monthly", tasks=(task,)), subscription_stripe_id="sub_9")
+def test_it_ends_a_subscription(anonymous, owner, task, admin_receivers, django_capture_on_commit_callbacks):
+    purchase = make_purchase(owner, make_product("monthly", tasks=(task,)), subscription_stripe_id="sub_9")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(
-            anon_client, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_9"}), END_SECRET
+            anonymous, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_9"}), END_SECRET
         )
         again = _post(
-            anon_client,
+            anonymous,
             "/subscription_end",
             _event("customer.subscription.pending_update_expired", {"id": "sub_9"}),
             END_SECRET,
@@ -160,25 +160,25 @@ def test_it_ends_a_subscription(anon_client, user, task, admin_receivers, django
 
     assert response.json() == {"purchase_pk": purchase.pk} == again.json()
     assert Purchase.objects.get(pk=purchase.pk).active is False
-    assert UserTask.objects.get(user=user, task=task).enabled is False
+    assert UserTask.objects.get(user=owner, task=task).enabled is False
     assert [m.subject for m in mail.outbox] == ["[Mojodex] Subscription ended"]
 
 
-def test_it_refuses_a_forged_subscription_end(anon_client, user, task):
-    purchase = make_purchase(user, make_product("monthly", tasks=(task,)), subscription_stripe_id="sub_9")
+def test_it_refuses_a_forged_subscription_end(anonymous, owner, task):
+    purchase = make_purchase(owner, make_product("monthly", tasks=(task,)), subscription_stripe_id="sub_9")
 
     response = _post(
-        anon_client, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_9"}), NEW_SECRET
+        anonymous, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_9"}), NEW_SECRET
     )
 
     assert response.status_code == 400
     assert Purchase.objects.get(pk=purchase.pk).active is True
-    assert UserTask.objects.get(user=user, task=task).enabled is True
+    assert UserTask.objects.get(user=owner, task=task).enabled is True
 
 
-def test_it_answers_404_for_an_unknown_subscription(anon_client):
+def test_it_answers_404_for_an_unknown_subscription(anonymous):
     response = _post(
-        anon_client, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_unknown"}), END_SECRET
+        anonymous, "/subscription_end", _event("customer.subscription.deleted", {"id": "sub_unknown"}), END_SECRET
     )
 
     assert (response.status_code, response.json()) == (
@@ -187,15 +187,15 @@ def test_it_answers_404_for_an_unknown_subscription(anon_client):
     )
 
 
-def test_it_refuses_a_signed_but_malformed_event(anon_client):
+def test_it_refuses_a_signed_but_malformed_event(anonymous):
     payload = json.dumps({"type": "customer.subscription.deleted"}).encode()
 
-    response = _post(anon_client, "/subscription_end", payload, END_SECRET)
+    response = _post(anonymous, "/subscription_end", payload, END_SECRET)
 
     assert (response.status_code, response.json()) == (400, {"error": "malformed Stripe event"})
 
 
-def test_it_reads_ids_from_expanded_stripe_objects(anon_client, checkout):
+def test_it_reads_ids_from_expanded_stripe_objects(anonymous, checkout):
     payload = _event(
         "checkout.session.completed",
         {
@@ -206,7 +206,7 @@ def test_it_reads_ids_from_expanded_stripe_objects(anon_client, checkout):
         },
     )
 
-    response = _post(anon_client, "/purchase", payload, NEW_SECRET)
+    response = _post(anonymous, "/purchase", payload, NEW_SECRET)
 
     assert response.status_code == 200
     checkout.refresh_from_db()

@@ -9,14 +9,9 @@ from django.utils import timezone
 
 from apps.todos.models import Todo, TodoScheduling
 from tests.conftest import client_for
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="todo-owner@example.com", timezone_offset=0)
 
 
 @pytest.fixture
@@ -125,13 +120,13 @@ def test_it_deletes_softly(owner, execution):
     assert client_for(owner).delete(f"/todos?todo_pk={todo.pk}").status_code == 404
 
 
-def test_another_user_sees_and_changes_nothing(execution, anon_client):
+def test_another_user_sees_and_changes_nothing(execution, member_client, anonymous):
     todo = _todo(execution, "Private", 1)
-    intruder = client_for(UserFactory(email="todo-intruder@example.com"))
+    intruder = member_client
     assert intruder.get("/todos").json()["todos"] == []
     assert intruder.get("/todos", {"user_task_execution_fk": execution.pk}).status_code == 404
     assert intruder.post("/todos", {"todo_pk": todo.pk, "mark_as_done": True}, format="json").status_code == 404
     assert intruder.delete(f"/todos?todo_pk={todo.pk}").status_code == 404
-    assert anon_client.get("/todos").status_code == 401
+    assert anonymous.get("/todos").status_code == 401
     todo.refresh_from_db()
     assert (todo.completed, todo.deleted_by_user, todo.read_by_user) == (None, None, None)

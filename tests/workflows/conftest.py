@@ -17,7 +17,7 @@ from apps.executions import services as executions
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.workflows import runner
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 from tests.llm.conftest import fake_openai  # noqa: F401 - shared fixture, used by the doc_gen tests
 
 POEM_INPUTS = [
@@ -116,13 +116,3 @@ def last_seq(execution: UserTaskExecution) -> int:
 def _offline_llm(fake_llm):
     """Every workflow test uses the offline fake LLM; the fixture value scripts exact replies."""
     return fake_llm
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(email="poet@example.com", name="Poet")
-
-
-@pytest.fixture
-def stranger(db):
-    return UserFactory(email="stranger@example.com", name="Stranger")

@@ -35,8 +35,8 @@ def doc_gen_task(db):
     return make_workflow("generate_documentation_from_video", STEPS, INPUTS, output_type="document")
 
 
-def _run_with_upload(member, execution, name="tour.mp4"):
-    return client_for(member).post(
+def _run_with_upload(owner, execution, name="tour.mp4"):
+    return client_for(owner).post(
         "/user_task_execution_run",
         {
             "user_task_execution_pk": execution.pk,
@@ -47,7 +47,7 @@ def _run_with_upload(member, execution, name="tour.mp4"):
     )
 
 
-def test_it_documents_a_recording_from_transcription_to_document(member, doc_gen_task, fake_openai, settings, tmp_path):
+def test_it_documents_a_recording_from_transcription_to_document(owner, doc_gen_task, fake_openai, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     fake_openai.script(
         ScriptedReply(
@@ -61,9 +61,9 @@ def test_it_documents_a_recording_from_transcription_to_document(member, doc_gen
         ScriptedReply(endpoint="chat", text=CHAPTERS),
         ScriptedReply(endpoint="chat", text=DOC),
     )
-    execution = new_execution(member, doc_gen_task)
-    assert _run_with_upload(member, execution).status_code == 200
-    assert (tmp_path / "users" / member.pk / execution.session_id / "videos" / "tour.mp4").is_file()
+    execution = new_execution(owner, doc_gen_task)
+    assert _run_with_upload(owner, execution).status_code == 200
+    assert (tmp_path / "users" / owner.pk / execution.session_id / "videos" / "tour.mp4").is_file()
 
     run_pending(execution)
     assert step_rows(execution) == [
@@ -78,7 +78,7 @@ def test_it_documents_a_recording_from_transcription_to_document(member, doc_gen
 
     services.validate(chapters)
     run_pending(execution)
-    doc_step = UserWorkflowStepExecution.objects.order_by("-id").first()
+    doc_step = UserWorkflowStepExecution.objects.latest("id")
     assert (doc_step.parameter, doc_step.results.get().result) == ({"chapters": CHAPTERS}, [{"doc": DOC}])
     assert ProducedTextVersion.objects.get().production == DOC
 
@@ -90,12 +90,13 @@ def test_it_documents_a_recording_from_transcription_to_document(member, doc_gen
     assert transcription in doc_prompt and CHAPTERS in doc_prompt
 
 
-def test_it_fails_the_first_step_clearly_when_the_recording_is_missing(member, doc_gen_task, settings, tmp_path):
+def test_it_fails_the_first_step_clearly_when_the_recording_is_missing(owner, doc_gen_task, settings, tmp_path):
     from apps.executions import services as executions
 
     settings.DATA_DIR = tmp_path
-    execution = new_execution(member, doc_gen_task)
+    execution = new_execution(owner, doc_gen_task)
     executions.run_from_form(execution, [{"input_name": "video_recording", "input_value": "gone.mp4"}])
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
     assert step.error_status["error"] == "the recording 'gone.mp4' was not found among the session's files"

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def first_step(member):
-    execution = new_execution(member, poem_task())
+def first_step(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="fog", n_stanzas="2")
     return UserWorkflowStepExecution.objects.get(user_task_execution=execution)
 
@@ -104,7 +104,7 @@ def test_it_gives_a_claim_back_on_a_retryable_llm_error_and_fails_after_the_last
     assert first_step.error_status["error"] == "The language model is unavailable: the model took too long"
 
 
-def test_it_records_a_failed_step_and_relaunches_it_on_request(first_step, member, monkeypatch):
+def test_it_records_a_failed_step_and_relaunches_it_on_request(first_step, owner, monkeypatch):
     execution = first_step.user_task_execution
 
     def broken(*args, **kwargs):
@@ -134,7 +134,7 @@ def test_it_records_a_failed_step_and_relaunches_it_on_request(first_step, membe
         services.validate(first_step)
 
     monkeypatch.undo()
-    response = client_for(member).put(
+    response = client_for(owner).put(
         "/user_workflow_step_execution", {"user_workflow_step_execution_pk": first_step.pk}, format="json"
     )
     assert response.status_code == 200
@@ -143,15 +143,16 @@ def test_it_records_a_failed_step_and_relaunches_it_on_request(first_step, membe
     assert step_rows(execution) == [("stanza_divider", 0, "failed", None), ("stanza_divider", 0, "done", None)]
 
 
-def test_it_fails_a_step_with_a_clear_message_when_its_code_is_unknown(member):
+def test_it_fails_a_step_with_a_clear_message_when_its_code_is_unknown(owner):
     from apps.catalog.models import WorkflowStep
 
     task = poem_task()
     WorkflowStep.objects.filter(task=task, rank=1).update(name_for_system="no_such_step")
-    execution = new_execution(member, task)
+    execution = new_execution(owner, task)
     start(execution, poem_topic="fog", n_stanzas="2")
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
     assert step.error_status["error"] == "workflow step 'no_such_step' is not in the step library"
 
 
@@ -170,7 +171,7 @@ def test_it_sweeps_stale_running_and_forgotten_pending_steps_of_live_executions(
 
 
 def test_it_lets_the_scheduler_relaunch_locked_steps_with_its_secret(
-    first_step, settings, anon_client, member, monkeypatch
+    first_step, settings, anonymous, owner, monkeypatch
 ):
     from apps.workflows import tasks
 
@@ -182,13 +183,13 @@ def test_it_lets_the_scheduler_relaunch_locked_steps_with_its_secret(
     queued: list[int] = []
     monkeypatch.setattr(tasks.execute_step, "delay", queued.append)
 
-    refused = anon_client.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
-    user_refused = client_for(member).post("/relaunch_locked_workflow_step_executions", {}, format="json")
+    refused = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
+    user_refused = client_for(owner).post("/relaunch_locked_workflow_step_executions", {}, format="json")
     assert (refused.status_code, user_refused.status_code) == (403, 403)
     assert queued == []
 
-    anon_client.credentials(HTTP_AUTHORIZATION="scheduler-secret")
-    response = anon_client.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
+    anonymous.credentials(HTTP_AUTHORIZATION="scheduler-secret")
+    response = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
     assert response.status_code == 200
     assert response.json() == {"user_workflow_step_executions_pk": [first_step.pk]}
     assert queued == [first_step.pk]

@@ -45,12 +45,12 @@ def _restart(client, execution, topic, n="2"):
     )
 
 
-def test_it_uses_the_users_edit_of_a_result_for_the_next_steps_and_the_final_text(member):
-    execution = new_execution(member, poem_task())
+def test_it_uses_the_users_edit_of_a_result_for_the_next_steps_and_the_final_text(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="3")
     run_pending(execution)
     divider = UserWorkflowStepExecution.objects.get()
-    client = client_for(member)
+    client = client_for(owner)
 
     edited = [{"stanza_topic": "first snow"}, {"stanza_topic": "last snow"}]
     response = _edit(client, divider.pk, edited)
@@ -71,25 +71,25 @@ def test_it_uses_the_users_edit_of_a_result_for_the_next_steps_and_the_final_tex
 @pytest.mark.parametrize(
     "result", [[], {"stanza": "x"}, ["x"], "text"], ids=["empty", "object", "list-of-strings", "string"]
 )
-def test_it_refuses_a_result_that_is_not_a_list_of_objects(member, result):
-    execution = new_execution(member, poem_task())
+def test_it_refuses_a_result_that_is_not_a_list_of_objects(owner, result):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="2")
     run_pending(execution)
     divider = UserWorkflowStepExecution.objects.get()
-    response = _edit(client_for(member), divider.pk, result)
+    response = _edit(client_for(owner), divider.pk, result)
     assert response.status_code == 400
     assert response.json()["error"] == "result: result must be a non-empty list of JSON objects"
     assert UserWorkflowStepExecutionResult.objects.count() == 1
 
 
-def test_it_restarts_from_the_first_step_with_new_inputs(member):
-    execution = new_execution(member, poem_task())
+def test_it_restarts_from_the_first_step_with_new_inputs(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="2")
     run_pending(execution)
     first = UserWorkflowStepExecution.objects.get()
     seq = last_seq(execution)
 
-    response = _restart(client_for(member), execution, "the desert", "3")
+    response = _restart(client_for(owner), execution, "the desert", "3")
     assert response.status_code == 200, response.content
     assert response.json() == {"message": "Workflow restarted"}
     execution.refresh_from_db()
@@ -99,7 +99,7 @@ def test_it_restarts_from_the_first_step_with_new_inputs(member):
         ("workflow_step_execution_invalidated", first.pk)
     ]
     run_pending(execution)
-    latest = UserWorkflowStepExecution.objects.order_by("-id").first()
+    latest = UserWorkflowStepExecution.objects.latest("id")
     assert latest.parameter == {"poem_topic": "the desert", "n_stanzas": "3"}
     assert [item["stanza_topic"] for item in latest.results.get().result] == [
         "the desert, part 1",
@@ -108,8 +108,8 @@ def test_it_restarts_from_the_first_step_with_new_inputs(member):
     ]
 
 
-def test_it_cancels_a_first_step_that_had_not_run_when_restarted(member):
-    execution = new_execution(member, poem_task())
+def test_it_cancels_a_first_step_that_had_not_run_when_restarted(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="2")
     services.restart(
         execution,
@@ -120,14 +120,14 @@ def test_it_cancels_a_first_step_that_had_not_run_when_restarted(member):
     assert UserWorkflowStepExecutionResult.objects.count() == 1
 
 
-def test_it_refuses_a_restart_past_the_first_step_with_409(member):
-    execution = new_execution(member, poem_task())
+def test_it_refuses_a_restart_past_the_first_step_with_409(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="2")
     run_pending(execution)
     services.validate(UserWorkflowStepExecution.objects.get())
     before = step_rows(execution)
 
-    response = _restart(client_for(member), execution, "the desert")
+    response = _restart(client_for(owner), execution, "the desert")
     assert response.status_code == 409
     assert response.json() == {"error": "can only restart from first step"}
     execution.refresh_from_db()
@@ -135,17 +135,17 @@ def test_it_refuses_a_restart_past_the_first_step_with_409(member):
     assert step_rows(execution) == before
 
 
-def test_it_answers_404_to_another_users_restart_and_400_for_an_instruct_task(member, stranger):
+def test_it_answers_404_to_another_users_restart_and_400_for_an_instruct_task(owner, member):
     from tests.factories import ExecutionFactory
 
-    execution = new_execution(member, poem_task())
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="snow", n_stanzas="2")
-    assert _restart(client_for(stranger), execution, "mine").status_code == 404
+    assert _restart(client_for(member), execution, "mine").status_code == 404
     execution.refresh_from_db()
     assert execution.json_input_values[0]["value"] == "snow"
 
-    instruct = ExecutionFactory(user_task__user=member)
-    response = client_for(member).post(
+    instruct = ExecutionFactory(user_task__user=owner)
+    response = client_for(owner).post(
         "/restart_user_workflow_execution",
         {"user_task_execution_pk": instruct.pk, "inputs": "[]"},
         format="multipart",
@@ -154,8 +154,8 @@ def test_it_answers_404_to_another_users_restart_and_400_for_an_instruct_task(me
     assert response.json() == {"error": "Task is not a workflow"}
 
 
-def test_it_keeps_the_fan_out_order_whatever_order_the_items_finish_in(member, fake_llm):
-    execution = new_execution(member, poem_task())
+def test_it_keeps_the_fan_out_order_whatever_order_the_items_finish_in(owner, fake_llm):
+    execution = new_execution(owner, poem_task())
     fake_llm("wind\nrain\nsun")
     start(execution, poem_topic="weather", n_stanzas="3")
     run_pending(execution)
@@ -176,8 +176,8 @@ def test_it_keeps_the_fan_out_order_whatever_order_the_items_finish_in(member, f
     assert [stanza.split(" I sing")[0] for stanza in production.split("\n\n")] == ["Of wind", "Of rain", "Of sun"]
 
 
-def test_it_lets_the_user_review_an_item_while_the_others_still_run(member, fake_llm):
-    execution = new_execution(member, poem_task())
+def test_it_lets_the_user_review_an_item_while_the_others_still_run(owner, fake_llm):
+    execution = new_execution(owner, poem_task())
     fake_llm("wind\nrain\nsun")
     start(execution, poem_topic="weather", n_stanzas="3")
     run_pending(execution)
@@ -188,7 +188,7 @@ def test_it_lets_the_user_review_an_item_while_the_others_still_run(member, fake
 
     runner.run_step(items[1].pk, "test-worker:1")  # only the middle item has landed
     services.validate(items[1])
-    assert _edit(client_for(member), items[1].pk, [{"stanza": "Rain, edited."}]).status_code == 200
+    assert _edit(client_for(owner), items[1].pk, [{"stanza": "Rain, edited."}]).status_code == 200
     assert step_rows(execution) == [
         ("stanza_divider", 0, "done", True),
         ("stanza_writer", 0, "pending", None),

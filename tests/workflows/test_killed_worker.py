@@ -92,11 +92,11 @@ def workers(transactional_db, tmp_path, settings) -> Iterator[dict[str, subproce
         app.control.purge()
 
 
-def _start_poem(member):
+def _start_poem(owner):
     """Start from the form in another thread: its events go out through ``async_to_sync``, which
     refuses to run in a thread with an event loop (Playwright's session fixtures leave one in the
     main thread when the browser tests ran first)."""
-    execution = new_execution(member, poem_task(validation=False))
+    execution = new_execution(owner, poem_task(validation=False))
     inputs = [
         {"input_name": "poem_topic", "input_value": "the lighthouse"},
         {"input_name": "n_stanzas", "input_value": "2"},
@@ -156,8 +156,8 @@ def _assert_completed_once(execution, victim: UserWorkflowStepExecution, killed_
     assert produced.count() == 1
 
 
-def test_it_reruns_the_step_of_a_killed_pool_process_on_another_claim(workers, member):
-    execution = _start_poem(member)
+def test_it_reruns_the_step_of_a_killed_pool_process_on_another_claim(workers, owner):
+    execution = _start_poem(owner)
     victim = _running_stanza(execution)
     killed_claim = victim.claimed_by
     os.kill(int(killed_claim.rsplit(":", 1)[1]), signal.SIGKILL)
@@ -165,8 +165,8 @@ def test_it_reruns_the_step_of_a_killed_pool_process_on_another_claim(workers, m
     _assert_completed_once(execution, victim, killed_claim, while_waiting=lambda: None)
 
 
-def test_it_reruns_the_step_of_a_killed_worker_found_by_the_sweep(workers, member):
-    execution = _start_poem(member)
+def test_it_reruns_the_step_of_a_killed_worker_found_by_the_sweep(workers, owner):
+    execution = _start_poem(owner)
     victim = _running_stanza(execution)
     killed_claim = victim.claimed_by
     name = killed_claim.split("@", 1)[0]

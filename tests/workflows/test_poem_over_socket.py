@@ -41,9 +41,9 @@ def _workflow_events(ws, count: int, timeout: float = 60) -> list[dict]:
     return received
 
 
-def test_it_runs_the_poem_workflow_over_the_socket(daphne_server, celery_worker_process, member):
-    execution = new_execution(member, poem_task())
-    token = issue_token(member.pk)
+def test_it_runs_the_poem_workflow_over_the_socket(daphne_server, celery_worker_process, owner):
+    execution = new_execution(owner, poem_task())
+    token = issue_token(owner.pk)
     http = httpx.Client(base_url=daphne_server, headers={"Authorization": token}, timeout=10)
     ws_url = daphne_server.replace("http", "ws") + f"/ws/session/{execution.session_id}/?token={token}"
 

@@ -42,9 +42,9 @@ def _validate(client, step_execution_pk, validated=True):
     )
 
 
-def test_it_runs_the_poem_workflow_step_by_step_with_validations(member):
-    execution = new_execution(member, poem_task())
-    client = client_for(member)
+def test_it_runs_the_poem_workflow_step_by_step_with_validations(owner):
+    execution = new_execution(owner, poem_task())
+    client = client_for(owner)
 
     response = _run_form(client, execution)
     assert response.status_code == 200, response.content
@@ -115,6 +115,7 @@ def test_it_runs_the_poem_workflow_step_by_step_with_validations(member):
         + "\n\n"
         + STANZA.format(topic="the sea, part 2", poem="the sea")
     )
+    assert version.text_type is not None
     assert (version.title, version.production, version.text_type.name) == ("", poem, "poem")
     assert events(execution, seq) == [
         (
@@ -138,9 +139,9 @@ def test_it_runs_the_poem_workflow_step_by_step_with_validations(member):
     assert execution.end_date is not None
 
 
-def test_it_validates_twice_without_running_anything_twice(member):
-    execution = new_execution(member, poem_task())
-    client = client_for(member)
+def test_it_validates_twice_without_running_anything_twice(owner):
+    execution = new_execution(owner, poem_task())
+    client = client_for(owner)
     _run_form(client, execution)
     run_pending(execution)
     divider = UserWorkflowStepExecution.objects.get()
@@ -153,9 +154,9 @@ def test_it_validates_twice_without_running_anything_twice(member):
     ]
 
 
-def test_it_refuses_to_validate_a_step_still_running_with_409(member):
-    execution = new_execution(member, poem_task())
-    client = client_for(member)
+def test_it_refuses_to_validate_a_step_still_running_with_409(owner):
+    execution = new_execution(owner, poem_task())
+    client = client_for(owner)
     _run_form(client, execution)
     divider = UserWorkflowStepExecution.objects.get()
     response = _validate(client, divider.pk)
@@ -165,23 +166,23 @@ def test_it_refuses_to_validate_a_step_still_running_with_409(member):
     assert divider.validated is None
 
 
-def test_it_answers_404_to_another_user_validating_a_step_and_changes_nothing(member, stranger):
-    execution = new_execution(member, poem_task())
-    _run_form(client_for(member), execution)
+def test_it_answers_404_to_another_user_validating_a_step_and_changes_nothing(owner, member):
+    execution = new_execution(owner, poem_task())
+    _run_form(client_for(owner), execution)
     run_pending(execution)
     divider = UserWorkflowStepExecution.objects.get()
     before = last_seq(execution)
 
     for validated in (True, False):
-        response = _validate(client_for(stranger), divider.pk, validated)
+        response = _validate(client_for(member), divider.pk, validated)
         assert response.status_code == 404
         assert response.json() == {"error": "user_workflow_step_execution_pk: not found"}
-    edit = client_for(stranger).put(
+    edit = client_for(member).put(
         "/user_workflow_step_execution_result",
         {"user_workflow_step_execution_pk": divider.pk, "result": [{"stanza_topic": "mine"}]},
         format="json",
     )
-    relaunch = client_for(stranger).put(
+    relaunch = client_for(member).put(
         "/user_workflow_step_execution", {"user_workflow_step_execution_pk": divider.pk}, format="json"
     )
     assert (edit.status_code, relaunch.status_code) == (404, 404)
@@ -194,19 +195,19 @@ def test_it_answers_404_to_another_user_validating_a_step_and_changes_nothing(me
     assert last_seq(execution) == before
 
 
-def test_it_answers_401_to_an_anonymous_validation(member, anon_client):
-    execution = new_execution(member, poem_task())
-    _run_form(client_for(member), execution)
+def test_it_answers_401_to_an_anonymous_validation(owner, anonymous):
+    execution = new_execution(owner, poem_task())
+    _run_form(client_for(owner), execution)
     run_pending(execution)
     divider = UserWorkflowStepExecution.objects.get()
-    assert _validate(anon_client, divider.pk).status_code == 401
+    assert _validate(anonymous, divider.pk).status_code == 401
     divider.refresh_from_db()
     assert divider.validated is None
 
 
-def test_it_runs_straight_through_when_no_step_needs_validation(member):
-    execution = new_execution(member, poem_task(validation=False))
-    _run_form(client_for(member), execution, topic="rain", n="3")
+def test_it_runs_straight_through_when_no_step_needs_validation(owner):
+    execution = new_execution(owner, poem_task(validation=False))
+    _run_form(client_for(owner), execution, topic="rain", n="3")
     run_pending(execution)
     assert step_rows(execution) == [
         ("stanza_divider", 0, "done", None),

@@ -13,8 +13,8 @@ from tests.workflows.conftest import new_execution, poem_task, run_pending, star
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_valid_and_current_step_executions_in_item_order_without_rejected_attempts(member):
-    execution = new_execution(member, poem_task())
+def test_it_lists_valid_and_current_step_executions_in_item_order_without_rejected_attempts(owner):
+    execution = new_execution(owner, poem_task())
     start(execution, poem_topic="tides", n_stanzas="2")
     assert [(s["rank"], s["status"]) for s in selectors.step_executions(execution)] == [(1, "pending")]
     run_pending(execution)
@@ -25,7 +25,7 @@ def test_it_lists_valid_and_current_step_executions_in_item_order_without_reject
     services.validate(writers[1])
     services.reject(writers[0])
     services.invalidate_current_step(execution, "Shorter")
-    retry = UserWorkflowStepExecution.objects.order_by("-id").first()
+    retry = UserWorkflowStepExecution.objects.latest("id")
 
     listed = selectors.step_executions(execution)
     assert [(s["user_workflow_step_execution_pk"], s["item_index"], s["validated"], s["status"]) for s in listed] == [
@@ -64,7 +64,7 @@ def test_the_state_columns_are_exactly_the_declared_extras():
         assert "WHERE ((status)::text = ANY" in cursor.fetchone()[0]
 
 
-def test_it_lists_the_step_executions_of_a_page_of_executions_in_constant_queries(member):
+def test_it_lists_the_step_executions_of_a_page_of_executions_in_constant_queries(owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -72,7 +72,7 @@ def test_it_lists_the_step_executions_of_a_page_of_executions_in_constant_querie
 
     task = poem_task()
     for topic in ("a", "b", "c"):
-        execution = new_execution(member, task)
+        execution = new_execution(owner, task)
         start(execution, poem_topic=topic, n_stanzas="2")
         run_pending(execution)
         services.validate(UserWorkflowStepExecution.objects.get(user_task_execution=execution))

@@ -95,17 +95,20 @@ def research_task(db):
 
 
 def test_it_researches_through_the_configured_search_and_writes_the_synthesis(
-    member, research_task, fake_web, fake_llm, settings, monkeypatch
+    owner, research_task, fake_web, fake_llm, settings, monkeypatch
 ):
     settings.WEB_SEARCH_URL = f"{fake_web.base}/search"
     settings.WEB_SEARCH_API_KEY = "search-key"
     fake_llm("Note on farm heat.", "heat pump running costs", "Note on costs.", "None", "Heat pumps pay off on farms.")
     prompts: list[str] = []
     real_chat = llm_services.chat
-    monkeypatch.setattr(
-        llm_services, "chat", lambda source, **kw: prompts.append(source.prompt) or real_chat(source, **kw)
-    )
-    execution = new_execution(member, research_task)
+
+    def recording_chat(source, **kw):
+        prompts.append(source.prompt)
+        return real_chat(source, **kw)
+
+    monkeypatch.setattr(llm_services, "chat", recording_chat)
+    execution = new_execution(owner, research_task)
     start(execution, research_subject="heat pumps for small farms")
     run_pending(execution)
 
@@ -125,18 +128,17 @@ def test_it_researches_through_the_configured_search_and_writes_the_synthesis(
     services.validate(search)
     run_pending(execution)
     synthesis = f"Heat pumps pay off on farms.\n\nSources:\n- [{farm}]({farm})\n- [{costs}]({costs})"
-    assert UserWorkflowStepExecution.objects.order_by("-id").first().results.get().result == [
-        {"synthesis_note": synthesis}
-    ]
+    assert UserWorkflowStepExecution.objects.latest("id").results.get().result == [{"synthesis_note": synthesis}]
     assert ProducedTextVersion.objects.get().production == synthesis
 
 
-def test_it_fails_with_a_clear_message_when_no_search_provider_is_configured(member, research_task, settings):
+def test_it_fails_with_a_clear_message_when_no_search_provider_is_configured(owner, research_task, settings):
     settings.WEB_SEARCH_URL = ""
-    execution = new_execution(member, research_task)
+    execution = new_execution(owner, research_task)
     start(execution, research_subject="heat pumps")
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
     assert (step.status, step.error_status["error"]) == ("failed", NOT_CONFIGURED)
     assert NOT_CONFIGURED == (
         "No web search provider is configured: set MOJODEX_WEB_SEARCH_URL (and MOJODEX_WEB_SEARCH_API_KEY)"
@@ -147,12 +149,11 @@ def test_it_fails_with_a_clear_message_when_no_search_provider_is_configured(mem
     )
 
 
-def test_it_fails_clearly_when_the_search_endpoint_answers_an_error(
-    member, research_task, fake_web, fake_llm, settings
-):
+def test_it_fails_clearly_when_the_search_endpoint_answers_an_error(owner, research_task, fake_web, fake_llm, settings):
     settings.WEB_SEARCH_URL = f"{fake_web.base}/nothing-here"
-    execution = new_execution(member, research_task)
+    execution = new_execution(owner, research_task)
     start(execution, research_subject="heat pumps")
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
     assert step.error_status["error"].startswith("the web search for 'heat pumps' failed: Client error '404 Not Found'")
