@@ -10,7 +10,7 @@ from apps.accounts.tokens import issue_token
 from apps.chat import delivery, events
 from apps.chat.models import Message, Sender, SessionEvent
 from mojodex.asgi import application
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,8 +24,7 @@ async def _connect(user, session_id: str, last_seq: int | None = None) -> Websoc
 
 
 @database_sync_to_async
-def _session_with_message():
-    owner = UserFactory(email="owner@example.com")
+def _session_with_message(owner):
     session = SessionFactory(user=owner)
     message = Message.objects.create(session=session, sender=Sender.MOJO, message={"text": "hello"})
     delivery.record_event(session.pk, events.USER_TASK_EXECUTION_TITLE, {"title": "T", "session_id": session.pk})
@@ -35,16 +34,15 @@ def _session_with_message():
     return owner, session, message
 
 
-async def test_it_refuses_another_users_session_with_4403():
-    _, session, _ = await _session_with_message()
-    intruder = await database_sync_to_async(UserFactory)(email="intruder@example.com")
-    communicator = await _connect(intruder, session.pk)
+async def test_it_refuses_another_users_session_with_4403(owner, member):
+    _, session, _ = await _session_with_message(owner)
+    communicator = await _connect(member, session.pk)
     assert (await communicator.receive_json_from(timeout=5))["event"] == "error"
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
 
 
-async def test_it_replays_after_last_seq_and_the_unacked_message():
-    owner, session, message = await _session_with_message()
+async def test_it_replays_after_last_seq_and_the_unacked_message(owner):
+    owner, session, message = await _session_with_message(owner)
 
     fresh = await _connect(owner, session.pk)  # no last_seq: only what waits for an ack
     assert await fresh.receive_json_from(timeout=5) == {
@@ -60,8 +58,8 @@ async def test_it_replays_after_last_seq_and_the_unacked_message():
     await resumed.disconnect()
 
 
-async def test_it_stores_an_ack_and_stops_replaying_the_message():
-    owner, session, message = await _session_with_message()
+async def test_it_stores_an_ack_and_stops_replaying_the_message(owner):
+    owner, session, message = await _session_with_message(owner)
     communicator = await _connect(owner, session.pk)
     await communicator.receive_json_from(timeout=5)
     await communicator.send_json_to({"event": "ack", "data": {"message_pk": message.pk}})
@@ -80,8 +78,8 @@ async def test_it_stores_an_ack_and_stops_replaying_the_message():
     await again.disconnect()
 
 
-async def test_it_forwards_live_events_and_the_partial_text_of_a_running_generation():
-    owner, session, _ = await _session_with_message()
+async def test_it_forwards_live_events_and_the_partial_text_of_a_running_generation(owner):
+    owner, session, _ = await _session_with_message(owner)
     await database_sync_to_async(delivery.publish_token)(
         session.pk,
         events.DRAFT_TOKEN,
@@ -107,10 +105,10 @@ async def test_it_forwards_live_events_and_the_partial_text_of_a_running_generat
     await communicator.disconnect()
 
 
-async def test_it_replays_from_postgres_after_redis_lost_everything(settings):
+async def test_it_replays_from_postgres_after_redis_lost_everything(settings, owner):
     import redis
 
-    owner, session, message = await _session_with_message()
+    owner, session, message = await _session_with_message(owner)
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.flushdb()  # the live wire forgets everything; the event log does not
     client.close()

@@ -7,16 +7,16 @@ import pytest
 from apps.chat.models import SessionEvent
 from apps.executions import services
 from apps.llm import fake
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def execution(settings):
+def execution(settings, owner):
     settings.LLM_MODELS_CONF = None
     fake.clear_script()
-    yield ExecutionFactory(user_task__user=UserFactory(email="titles@example.com"))
+    yield ExecutionFactory(user_task__user=owner)
     fake.clear_script()
 
 

@@ -20,7 +20,7 @@ from apps.accounts.tokens import issue_token
 from apps.chat.models import Generation, Message
 from apps.executions.models import ProducedTextVersion
 from bench.fake_openai_server import FakeOpenAIServer, ScriptedReply
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory
 from tests.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -65,10 +65,11 @@ def _events_until(ws, event_name: str, timeout: float = 30) -> list[dict]:
     raise AssertionError(f"no {event_name} within {timeout}s; got {[m['event'] for m in received]}")
 
 
-def test_it_runs_an_instruct_task_live_over_the_socket(daphne_server, celery_worker_process, fake_server):
-    member = UserFactory(email="live@example.com")
-    execution = ExecutionFactory(user_task__user=member)
-    token = issue_token(member.pk)
+def test_it_runs_an_instruct_task_live_over_the_socket(
+    daphne_server, celery_worker_process, fake_server, owner, member
+):
+    execution = ExecutionFactory(user_task__user=owner)
+    token = issue_token(owner.pk)
     ws_url = daphne_server.replace("http", "ws") + f"/ws/session/{execution.session_id}/?token={token}"
     http = httpx.Client(base_url=daphne_server, headers={"Authorization": token}, timeout=10)
     fake_server.script(ScriptedReply(text=FIRST, model="gpt-4o"))
@@ -143,9 +144,8 @@ def test_it_runs_an_instruct_task_live_over_the_socket(daphne_server, celery_wor
     ] == ["Budget approved. Next review in March.", "Budget approved unanimously. Next review in March."]
 
     # another user can touch neither the socket nor the session
-    intruder = UserFactory(email="intruder@example.com")
     intruder_ws = (
-        daphne_server.replace("http", "ws") + f"/ws/session/{execution.session_id}/?token={issue_token(intruder.pk)}"
+        daphne_server.replace("http", "ws") + f"/ws/session/{execution.session_id}/?token={issue_token(member.pk)}"
     )
     with connect(intruder_ws, open_timeout=10) as ws:
         assert json.loads(ws.recv(timeout=10))["event"] == "error"
@@ -155,7 +155,7 @@ def test_it_runs_an_instruct_task_live_over_the_socket(daphne_server, celery_wor
     assert closed.value.rcvd.code == 4403
     refused = httpx.put(
         f"{daphne_server}/user_message",
-        headers={"Authorization": issue_token(intruder.pk)},
+        headers={"Authorization": issue_token(member.pk)},
         data={
             "session_id": execution.session_id,
             "message_id": "evil",
