@@ -54,7 +54,7 @@ def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, instruct_de
     assert not Task.objects.filter(pk=task_pk).exists()
 
 
-def test_the_original_admin_user_fixture_is_an_admin_too(admin_client):
+def test_the_admin_of_the_cast_is_a_backoffice_admin_too(admin_client):
     assert admin_client.get("/task", {"task_pk": 999}).status_code == 404
 
 

@@ -58,8 +58,6 @@ def test_it_returns_the_same_message_on_a_retry_and_starts_nothing_twice(executi
 
 
 def test_it_answers_404_for_another_users_session_and_stores_nothing(execution, member):
-    member.terms_and_conditions_accepted = execution.session.creation_date
-    member.save()
     response = _put(client_for(member), session_id=execution.session_id, message_id="x", message_date=DATE, text="Hi")
     assert response.status_code == 404
     assert response.json() == {"error": "Session not found"}
