@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.notifications",
     "apps.llm",
+    "apps.assistants",
     "apps.web",
 ]
 

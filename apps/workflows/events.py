@@ -1,4 +1,5 @@
-"""Typed payloads of the workflow events (names in ``apps.chat.events``; fields as the original)."""
+"""Typed payloads of the workflow events and their builders (names in ``apps.chat.events``; fields as
+the original). Every producer builds its payload here (checked against ``docs/realtime.md``)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,29 @@ class ProducedTextEvent(TypedDict):
     produced_text_pk: int
     produced_text_version_pk: int
     session_id: str
+
+
+def step_execution_event(step: StepExecution, session_id: str) -> StepExecutionEvent:
+    """``workflow_step_execution_started`` / ``_ended`` / ``_invalidated``: the step-execution JSON
+    (``selectors.step_json``) and the session."""
+    return {**step, "session_id": session_id}
+
+
+def produced_text_event(
+    *,
+    user_task_execution_pk: int,
+    produced_text: str,
+    produced_text_title: str,
+    produced_text_pk: int,
+    produced_text_version_pk: int,
+    session_id: str,
+) -> ProducedTextEvent:
+    """``workflow_execution_produced_text``: the workflow's result saved as a produced text."""
+    return {
+        "produced_text": produced_text,
+        "produced_text_title": produced_text_title,
+        "produced_text_pk": produced_text_pk,
+        "produced_text_version_pk": produced_text_version_pk,
+        "user_task_execution_pk": user_task_execution_pk,
+        "session_id": session_id,
+    }

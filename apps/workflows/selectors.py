@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from apps.accounts.models import User
+from apps.catalog.selectors import displayed_data
 from apps.executions.models import UserTaskExecution
 from apps.workflows.events import StepExecution
 from apps.workflows.models import UserWorkflowStepExecution
@@ -20,8 +22,6 @@ def step_json(
 ) -> StepExecution:
     """The original's step-execution JSON (names in the user's language, English fallback), with
     our ``rank``, ``item_index`` (order within a fan-out) and ``status``."""
-    from apps.executions.services import displayed_data
-
     step = step_execution.workflow_step
     data = displayed_data(step.displayed_data.all(), language)
     return {
@@ -52,7 +52,7 @@ def step_executions(execution: UserTaskExecution) -> list[dict[str, Any]]:
 def step_executions_by_execution(executions: Sequence[UserTaskExecution]) -> dict[int, list[dict[str, Any]]]:
     """``step_executions`` of several workflow executions, keyed by execution pk (a constant number
     of queries for a page of executions)."""
-    from apps.accounts.models import User
+    # engine imports this module for step_json (engine → selectors is the natural direction).
     from apps.workflows import engine
 
     executions = list(executions)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.chat import files
-from apps.executions.services import session_dir
+from apps.core.user_files import session_dir
 from tests.conftest import client_for
 from tests.factories import MessageFactory, SessionFactory
 

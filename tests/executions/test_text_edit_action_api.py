@@ -22,7 +22,7 @@ def owner():
 def version(owner):
     execution = ExecutionFactory(user_task__user=owner)
     return executions.save_produced_text_version(
-        user_id=owner.pk, title="Minutes", production="Long text.", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="Long text.", execution=execution
     )
 
 

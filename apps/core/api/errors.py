@@ -26,7 +26,10 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     """The one place an exception becomes an API answer: a service's typed error
     (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
     if isinstance(exc, ServiceError):
-        return Response({"error": exc.message}, status=exc.status)
+        body: dict[str, Any] = {"error": exc.message}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=exc.status)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it

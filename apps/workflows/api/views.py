@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,10 +39,6 @@ def _step(user: Any, pk: int) -> UserWorkflowStepExecution:
         raise NotFound(NOT_FOUND) from None
 
 
-def _conflict(error: Exception) -> Response:
-    return Response({"error": str(error)}, status=status.HTTP_409_CONFLICT)
-
-
 CONFLICT = OpenApiResponse(description="the step's state does not allow it (still running, failed, rejected…)")
 
 
@@ -58,13 +53,10 @@ class StepExecutionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
-        try:
-            if data["validated"]:
-                services.validate(step_execution)
-            else:
-                services.reject(step_execution)
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        if data["validated"]:
+            services.validate(step_execution)
+        else:
+            services.reject(step_execution)
         return Response({"message": "Step validated"})
 
     @extend_schema(
@@ -90,12 +82,7 @@ class StepExecutionResultView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
-        try:
-            row = services.edit_result(step_execution, data["result"])
-        except services.InvalidResult as error:
-            raise ValidationError({"result": str(error)}) from None
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        row = services.edit_result(step_execution, data["result"])
         return Response({"new_result": row.result})
 
 
@@ -113,22 +100,13 @@ class RestartWorkflowView(APIView):
         summary="Restart a workflow from its first step with new inputs",
     )
     def post(self, request: Request) -> Response:
-        from apps.executions.services import InputError
-
         serializer = RestartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         execution = user_execution(request.user, data["user_task_execution_pk"])
         if execution is None:
             raise NotFound("user_task_execution_pk: not found")
-        try:
-            services.restart(execution, data["inputs"], request.FILES)
-        except services.NotAWorkflow as error:
-            return Response({"error": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        except InputError as error:
-            raise ValidationError({error.field: error.message}) from None
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        services.restart(execution, data["inputs"], request.FILES)
         return Response({"message": "Workflow restarted"})
 
 
