@@ -17,7 +17,7 @@ from django.db import transaction
 from apps.catalog.models import TaskType
 from apps.chat import events as chat_events
 from apps.chat.models import Message, Sender
-from apps.core.errors import Conflict, Invalid
+from apps.core.errors import Conflict, Invalid, Missing
 from apps.executions import services as executions
 from apps.executions.models import UserTaskExecution
 from apps.workflows import engine
@@ -47,6 +47,10 @@ class InvalidResult(Invalid):
         super().__init__(f"result: {reason}", fields={"result": [reason]})
 
 
+class StepNotFound(Missing, UserWorkflowStepExecution.DoesNotExist):
+    """Not the user's step execution, or none (404: never reveal which)."""
+
+
 def owned_step_execution(user: Any, step_execution_pk: int) -> UserWorkflowStepExecution:
     """The user's step execution (execution not deleted); another user's looks missing."""
     found = (
@@ -59,7 +63,7 @@ def owned_step_execution(user: Any, step_execution_pk: int) -> UserWorkflowStepE
         .first()
     )
     if found is None:
-        raise UserWorkflowStepExecution.DoesNotExist("user_workflow_step_execution_pk: not found")
+        raise StepNotFound("user_workflow_step_execution_pk: not found")
     return found
 
 

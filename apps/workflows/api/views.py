@@ -3,8 +3,6 @@ the scheduler's relaunch of stuck steps. Another user's step or execution is a 4
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,17 +25,6 @@ from apps.workflows.api.serializers import (
     StepValidationSerializer,
     SweepSerializer,
 )
-from apps.workflows.models import UserWorkflowStepExecution
-
-NOT_FOUND = "user_workflow_step_execution_pk: not found"
-
-
-def _step(user: Any, pk: int) -> UserWorkflowStepExecution:
-    try:
-        return services.owned_step_execution(user, pk)
-    except UserWorkflowStepExecution.DoesNotExist:
-        raise NotFound(NOT_FOUND) from None
-
 
 CONFLICT = OpenApiResponse(description="the step's state does not allow it (still running, failed, rejected…)")
 
@@ -52,7 +39,7 @@ class StepExecutionView(APIView):
         serializer = StepValidationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
+        step_execution = services.owned_step_execution(request.user, data["user_workflow_step_execution_pk"])
         if data["validated"]:
             services.validate(step_execution)
         else:
@@ -67,7 +54,9 @@ class StepExecutionView(APIView):
     def put(self, request: Request) -> Response:
         serializer = StepRelaunchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.relaunch(_step(request.user, serializer.validated_data["user_workflow_step_execution_pk"]))
+        services.relaunch(
+            services.owned_step_execution(request.user, serializer.validated_data["user_workflow_step_execution_pk"])
+        )
         return Response({"message": "Workflow relaunched"})
 
 
@@ -81,7 +70,7 @@ class StepExecutionResultView(APIView):
         serializer = StepResultSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
+        step_execution = services.owned_step_execution(request.user, data["user_workflow_step_execution_pk"])
         row = services.edit_result(step_execution, data["result"])
         return Response({"new_result": row.result})
 
