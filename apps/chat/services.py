@@ -182,7 +182,7 @@ def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
         raise Message.DoesNotExist("message_pk: not found")
     if not (message.message or {}).get("text"):
         raise NothingToTag("message_pk: this message has no text")
-    # The task module imports this one: the task is looked up when called.
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.chat.tasks import tag_proper_nouns
 
     transaction.on_commit(lambda: tag_proper_nouns.delay(message.pk))

@@ -81,7 +81,7 @@ def save_produced_text_version(
 def request_embedding(version_pk: int) -> None:
     """Queue the embedding of a version on the ``background`` queue, after commit (never computed
     in the web request that saved the text)."""
-    # The task module imports this one: the task is looked up when called.
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.executions.tasks import embed_produced_text_version
 
     transaction.on_commit(lambda: embed_produced_text_version.delay(version_pk))
@@ -126,7 +126,7 @@ def request_title(execution: UserTaskExecution) -> None:
     """Queue the title and summary once the execution has something to summarise (no title yet)."""
     if execution.title:
         return
-    # The task module imports this one: the task is looked up when called.
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.executions.tasks import generate_title_and_summary
 
     transaction.on_commit(lambda: generate_title_and_summary.delay(execution.pk))

@@ -34,7 +34,7 @@ from apps.chat import events as chat_events
 from apps.chat.models import Message, Sender
 from apps.executions import services as executions
 from apps.executions.models import UserTaskExecution
-from apps.workflows import events, selectors, state_message
+from apps.workflows import events, state_message
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution, UserWorkflowStepExecutionResult
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def notify_step(event: str, step_execution: UserWorkflowStepExecution, execution
     """Record a ``workflow_step_execution_*`` event with the step-execution JSON (sent after commit)."""
     step_execution.refresh_from_db()
     language = execution.user_task.user.language_code
-    step = selectors.step_json(step_execution, selectors.latest_result(step_execution), language)
+    step = events.step_json(step_execution, events.latest_result(step_execution), language)
     delivery.record_event(execution.session_id, event, events.step_execution_event(step, execution.session_id))
 
 

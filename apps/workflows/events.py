@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from apps.catalog.selectors import displayed_data
+from apps.workflows.models import UserWorkflowStepExecution
+
 
 class StepExecution(TypedDict):
     """The step-execution JSON (reference realtime.md), plus ``rank``, ``item_index`` and ``status``."""
@@ -38,9 +41,39 @@ class ProducedTextEvent(TypedDict):
     session_id: str
 
 
+def latest_result(step_execution: UserWorkflowStepExecution) -> list[dict[str, Any]] | None:
+    row = step_execution.results.order_by("-creation_date", "-id").first()
+    return row.result if row is not None else None
+
+
+def step_json(
+    step_execution: UserWorkflowStepExecution, result: list[dict[str, Any]] | None, language: str | None
+) -> StepExecution:
+    """The original's step-execution JSON (names in the user's language, English fallback), with
+    our ``rank``, ``item_index`` (order within a fan-out) and ``status``."""
+    step = step_execution.workflow_step
+    data = displayed_data(step.displayed_data.all(), language)
+    return {
+        "user_workflow_step_execution_pk": step_execution.pk,
+        "workflow_step_pk": step.pk,
+        "step_name_for_user": data.name_for_user if data else None,
+        "step_definition_for_user": data.definition_for_user if data else None,
+        "creation_date": step_execution.creation_date.isoformat(),
+        "user_validation_required": step.user_validation_required,
+        "validated": step_execution.validated,
+        "parameter": step_execution.parameter,
+        "result": result,
+        "error_status": step_execution.error_status,
+        "review_chat_enabled": step.review_chat_enabled,
+        "rank": step.rank,
+        "item_index": step_execution.item_index,
+        "status": step_execution.status,
+    }
+
+
 def step_execution_event(step: StepExecution, session_id: str) -> StepExecutionEvent:
     """``workflow_step_execution_started`` / ``_ended`` / ``_invalidated``: the step-execution JSON
-    (``selectors.step_json``) and the session."""
+    (``step_json``) and the session."""
     return {**step, "session_id": session_id}
 
 
