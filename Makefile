@@ -30,7 +30,7 @@ test-external: $(STAMP)
 	$(PY) .ci/external_servers.py -- $(PY) -m pytest -m "(integration or external) and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy .

@@ -33,6 +33,7 @@ def _configure() -> None:
         task_routes={
             "apps.chat.tasks.resend_unacked_events": {"queue": "notifications"},
             "apps.chat.tasks.*": {"queue": "llm"},
+            "apps.executions.tasks.embed_produced_text_version": {"queue": "background"},
             "apps.executions.tasks.*": {"queue": "llm"},
             "apps.llm.tasks.*": {"queue": "llm"},
             "apps.catalog.tasks.*": {"queue": "llm"},

@@ -93,9 +93,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from apps.accounts.models import User
     from apps.accounts.tokens import issue_token
+    from apps.assistants.runs import create_execution
     from apps.catalog.models import Task, TaskDisplayedData
     from apps.executions.models import UserTask
-    from apps.executions.services import create_execution
 
     user = User.objects.create_user("bench@example.com", "bench", terms_and_conditions_accepted=timezone.now())
     task = Task.objects.create(name_for_system="bench_task", definition_for_system="Benchmark task.")

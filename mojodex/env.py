@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -88,8 +89,6 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
 
     A ``?host=/socket/dir`` query (how pgserver names its unix socket) becomes ``HOST``.
     """
-    import dj_database_url
-
     if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"{name} must be a postgresql:// URL (Postgres only); got {url!r}")
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))

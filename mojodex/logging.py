@@ -13,6 +13,8 @@ import logging.config
 import sys
 from typing import Any
 
+from celery import current_task
+
 log_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("log_context", default=None)
 
 
@@ -25,11 +27,9 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = dict(log_context.get() or {})
         try:
-            from celery import current_task
-
             if current_task and current_task.request.id:
                 context.setdefault("task_id", current_task.request.id)
-        except Exception:  # celery absent or no task: nothing to add
+        except Exception:  # no task context (outside a worker): nothing to add
             pass
         record.context = context
         record.context_prefix = "".join(f"[{k}={v}] " for k, v in sorted(context.items()))

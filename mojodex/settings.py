@@ -7,7 +7,12 @@ their addresses to ``<MOJODEX_VAR_DIR>/embedded.json``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from mojodex.env import (
     database_from_url,
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.notifications",
     "apps.llm",
+    "apps.assistants",
     "apps.web",
 ]
 
@@ -217,8 +223,6 @@ ANYMAIL = {
 # Providers, prompts, costs, embeddings and speech-to-text (apps/llm); every variable: docs/llm.md.
 def _llm_conf_file(name: str) -> Path | None:
     """An optional provider file: unset means "not configured"; set to a missing file is an error."""
-    from django.core.exceptions import ImproperlyConfigured
-
     if not env_str(name):
         return None
     path = env_path(name, BASE_DIR)
@@ -249,10 +253,6 @@ LLM_TIKTOKEN_CACHE_DIR = env_path("TIKTOKEN_CACHE_DIR", VAR_DIR / "cache" / "tik
 # Every variable is described in .env.example; behaviour in docs/accounts-and-purchases.md.
 def _throttle_rate(name: str, value: str) -> str:
     """A DRF rate ``<n>/<second|minute|hour|day>`` (abbreviations accepted)."""
-    import re
-
-    from django.core.exceptions import ImproperlyConfigured
-
     if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
         raise ImproperlyConfigured(f"{name} must look like 10/min (n per second|minute|hour|day), got {value!r}")
     return value.strip()
@@ -260,9 +260,6 @@ def _throttle_rate(name: str, value: str) -> str:
 
 def _derived_secret(purpose: str) -> str:
     """A secret derived from SECRET_KEY for one purpose, when no explicit one is configured."""
-    import hashlib
-    import hmac
-
     return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
 

@@ -27,6 +27,7 @@ def generate_task_json(self, request_pk: int) -> None:  # type: ignore[no-untype
     nothing once the row is done or failed. A missing row is ignored. LLM timeouts, rate limits and
     5xx release the claim and are retried with backoff; the last attempt marks the row failed.
     """
+    # The service package imports this module (task ↔ service): looked up when the task runs.
     from apps.catalog.services import run_task_json_request
 
     run_task_json_request(request_pk, final_attempt=self.request.retries >= MAX_RETRIES)

@@ -2,7 +2,8 @@
 
 Services raise them; the API's one exception handler (``apps.core.api.errors``) answers
 ``{"error": "<message>"}`` with ``status``. The message names the offending field
-(``"email: ..."``) when one is to blame.
+(``"email: ..."``) when one is to blame; ``fields`` (``{field: [reason]}``) adds the body's
+``fields`` detail like DRF's own validation errors.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
+        self.fields = fields
 
 
 class Invalid(ServiceError):

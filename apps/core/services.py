@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import connection
+
+from celery_app import app
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +24,6 @@ def _check_database() -> dict[str, Any]:
 
 
 def _check_redis() -> dict[str, Any]:
-    import redis
-
     client = redis.Redis.from_url(
         settings.REDIS_URL, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
     )
@@ -34,8 +35,6 @@ def _check_redis() -> dict[str, Any]:
 
 
 def _check_broker() -> dict[str, Any]:
-    from celery_app import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=int(CHECK_TIMEOUT))
         transport = conn.transport_cls
@@ -43,8 +42,6 @@ def _check_broker() -> dict[str, Any]:
 
 
 def _check_workers() -> dict[str, Any]:
-    from celery_app import app
-
     replies = app.control.ping(timeout=CHECK_TIMEOUT) or []
     names = sorted(name for reply in replies for name in reply)
     return {"ok": bool(names), "count": len(names), "names": names}

@@ -91,11 +91,11 @@ def test_it_documents_a_recording_from_transcription_to_document(member, doc_gen
 
 
 def test_it_fails_the_first_step_clearly_when_the_recording_is_missing(member, doc_gen_task, settings, tmp_path):
-    from apps.executions import services as executions
+    from apps.assistants import runs
 
     settings.DATA_DIR = tmp_path
     execution = new_execution(member, doc_gen_task)
-    executions.run_from_form(execution, [{"input_name": "video_recording", "input_value": "gone.mp4"}])
+    runs.run_from_form(execution, [{"input_name": "video_recording", "input_value": "gone.mp4"}])
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
     assert step.error_status["error"] == "the recording 'gone.mp4' was not found among the session's files"

@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from apps.assistants import runs
 from apps.chat.models import SessionEvent
-from apps.executions import services as executions
 from apps.executions.models import ProducedTextVersion
 from apps.workflows import runner
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution, UserWorkflowStepExecutionResult
@@ -104,7 +104,7 @@ def _start_poem(member):
 
     def run() -> None:
         try:
-            executions.run_from_form(execution, inputs)
+            runs.run_from_form(execution, inputs)
         finally:
             connection.close()  # this thread's own connection
 

@@ -92,12 +92,12 @@ def page_text(url: str) -> str | None:
 
 def extract_text(html: str) -> str:
     """Main text of an HTML page (trafilatura), else all its text; blank lines dropped."""
-    import trafilatura
+    import trafilatura  # heavy dependency: loaded by the worker step that scrapes, not at startup
 
     text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
     if not text.strip():
         try:
-            import lxml.html
+            import lxml.html  # heavy dependency, only for the fallback
 
             text = lxml.html.fromstring(html).text_content()
         except Exception:  # malformed page: nothing readable

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.assistants.messages import start_text_edit
 from apps.catalog import services
 from apps.catalog.api import serializers as s
 from apps.catalog.definition import flatten_errors
@@ -198,22 +199,14 @@ class TextEditActionAdminView(AdminView):
         summary="Apply a text-edit action to a produced text; the new version streams on the session socket",
     )
     def post(self, request: Request) -> Response:
-        from apps.chat.services import TextEditNotApplicable, start_text_edit
-        from apps.executions.models import ProducedTextVersion
-
         data = validated(s.TextEditActionRunSerializer, request.data)
-        try:
-            message = start_text_edit(
-                request_user(request),
-                produced_text_version_pk=data["produced_text_version_pk"],
-                text_edit_action_pk=data["text_edit_action_pk"],
-                platform=data["platform"],
-                message_pk=data.get("message_pk"),
-            )
-        except ProducedTextVersion.DoesNotExist:
-            raise NotFound("produced_text_version_pk: not found") from None
-        except TextEditNotApplicable as error:
-            raise ValidationError({"text_edit_action_pk": str(error).split(": ", 1)[-1]}) from None
+        message = start_text_edit(
+            request_user(request),
+            produced_text_version_pk=data["produced_text_version_pk"],
+            text_edit_action_pk=data["text_edit_action_pk"],
+            platform=data["platform"],
+            message_pk=data.get("message_pk"),
+        )
         return Response({"success": "ok", "message_pk": message.pk})
 
     @extend_schema(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -26,7 +26,10 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     """The one place an exception becomes an API answer: a service's typed error
     (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
     if isinstance(exc, ServiceError):
-        return Response({"error": exc.message}, status=exc.status)
+        body: dict[str, Any] = {"error": exc.message}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=exc.status)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it
@@ -43,12 +46,8 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
 
 def json_not_found(request: Any, exception: Exception | None = None) -> Any:
     """Unknown URL: JSON like every other API error (the web UI has its own pages)."""
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Not found"}, status=404)
 
 
 def json_server_error(request: Any) -> Any:
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Internal server error"}, status=500)

@@ -1,0 +1,24 @@
+"""Receivers of signals sent by the apps below executions (connected in ``ExecutionsConfig.ready``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
+
+from apps.chat.signals import versions_read
+from apps.executions.models import ProducedTextVersion
+
+
+@receiver(versions_read, dispatch_uid="executions.mark_versions_read")
+def mark_versions_read(
+    sender: Any, *, session_id: str, version_pks: Sequence[int], when: datetime, report: bool, **kwargs: Any
+) -> bool:
+    """The user saw these versions of the session: ``read_by_user`` once. Reports whether one of
+    them belongs to the session (only when asked: a page of history does not need the query)."""
+    versions = ProducedTextVersion.objects.filter(pk__in=version_pks, produced_text__session_id=session_id)
+    if versions.filter(read_by_user__isnull=True).update(read_by_user=when):
+        return True
+    return report and versions.exists()
