@@ -10,6 +10,9 @@ from __future__ import annotations
 
 class ServiceError(Exception):
     status = 400
+    # Per-field messages (``{"steps[0].name_for_system": "..."}``) of a bad input naming several
+    # fields: the API then answers like a serializer's 400 (``{"error": ..., "fields": {...}}``).
+    fields: dict[str, str] | None = None
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -5,3 +5,10 @@ class ExecutionsConfig(AppConfig):
     name = "apps.executions"
     label = "executions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here, once the app registry is ready (handlers import models): Django's idiom.
+        from apps.catalog.signals import task_deleting
+        from apps.executions import handlers
+
+        task_deleting.connect(handlers.keep_tasks_with_runs, dispatch_uid="executions.keep_tasks_with_runs")

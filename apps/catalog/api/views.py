@@ -21,22 +21,16 @@ from apps.catalog import services
 from apps.catalog.api import serializers as s
 from apps.catalog.definition import flatten_errors
 from apps.catalog.models import Task, TaskJsonRequest, TextEditAction, TextType
+from apps.chat.services import TextEditNotApplicable, start_text_edit
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import IsAdmin, request_user
+from apps.executions.models import ProducedTextVersion
 
 ADMIN_RESPONSES = {
     400: OpenApiResponse(description='bad input: `{"error": "<field path>: <message>", "fields": {...}}`'),
     401: OpenApiResponse(description="no credentials"),
     403: OpenApiResponse(description="not an admin (Django staff or the backoffice secret header)"),
 }
-
-
-def invalid(error: services.InvalidTaskDefinition) -> ValidationError:
-    return ValidationError(error.errors)
-
-
-def conflict(error: services.CatalogConflict) -> Response:
-    return Response({"error": str(error)}, status=status.HTTP_409_CONFLICT)
 
 
 def validated(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -62,12 +56,7 @@ class TaskView(AdminView):
         summary="Create a task from its JSON definition",
     )
     def put(self, request: Request) -> Response:
-        try:
-            task = services.create_task_definition(request.data)
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        task = services.create_task_definition(request.data)
         return Response({"task_pk": task.pk})
 
     @extend_schema(
@@ -81,14 +70,7 @@ class TaskView(AdminView):
         summary="Edit fields of a task (steps cannot be edited)",
     )
     def post(self, request: Request) -> Response:
-        try:
-            task = services.edit_task(request.data)
-        except Task.DoesNotExist:
-            raise NotFound("task_pk: not found") from None
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        task = services.edit_task(request.data)
         return Response({"task_pk": task.pk})
 
     @extend_schema(
@@ -112,10 +94,7 @@ class TaskView(AdminView):
     )
     def delete(self, request: Request) -> Response:
         task = self._task(request)
-        try:
-            services.delete_task(task)
-        except services.CatalogConflict as error:
-            return conflict(error)
+        services.delete_task(task)
         return Response({"task_pk": task.pk})
 
     @staticmethod
@@ -135,12 +114,7 @@ class TextTypeView(AdminView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.TextTypeCreateSerializer, request.data)
-        try:
-            text_type = services.create_text_type(data["text_type_name"])
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        text_type = services.create_text_type(data["text_type_name"])
         return Response({"text_type_pk": text_type.pk})
 
     @extend_schema(
@@ -169,10 +143,7 @@ class TextTypeView(AdminView):
         action = TextEditAction.objects.filter(pk=data["text_edit_action_pk"]).first()
         if action is None:
             raise ValidationError({"text_edit_action_pk": "not found"})
-        try:
-            association = services.link_text_edit_action(text_type, action)
-        except services.CatalogConflict as error:
-            return conflict(error)
+        association = services.link_text_edit_action(text_type, action)
         return Response({"text_edit_action_text_type_association_pk": association.pk})
 
 
@@ -198,9 +169,6 @@ class TextEditActionAdminView(AdminView):
         summary="Apply a text-edit action to a produced text; the new version streams on the session socket",
     )
     def post(self, request: Request) -> Response:
-        from apps.chat.services import TextEditNotApplicable, start_text_edit
-        from apps.executions.models import ProducedTextVersion
-
         data = validated(s.TextEditActionRunSerializer, request.data)
         try:
             message = start_text_edit(
@@ -223,10 +191,7 @@ class TextEditActionAdminView(AdminView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.TextEditActionCreateSerializer, request.data)
-        try:
-            action = services.create_text_edit_action(data["emoji"], data["prompt_file_name"], data["displayed_data"])
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
+        action = services.create_text_edit_action(data["emoji"], data["prompt_file_name"], data["displayed_data"])
         return Response({"text_edit_action_pk": action.pk})
 
 

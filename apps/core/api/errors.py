@@ -26,7 +26,9 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     """The one place an exception becomes an API answer: a service's typed error
     (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
     if isinstance(exc, ServiceError):
-        return Response({"error": exc.message}, status=exc.status)
+        if exc.fields is None:
+            return Response({"error": exc.message}, status=exc.status)
+        exc = exceptions.ValidationError(exc.fields)  # the same 400 body as a serializer's
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it

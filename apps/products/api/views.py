@@ -19,6 +19,7 @@ from apps.products import offers, services
 from apps.products.api import serializers as s
 from apps.products.api.admin_views import category_create, category_update
 from apps.products.api.permissions import IsAdminOrScheduler, IsAdminOrSchedulerOrWebapp
+from apps.products.tasks import sweep_expired_purchases
 
 ERRORS = {
     400: OpenApiResponse(description='bad input: `{"error": "<field>: <problem>"}`'),
@@ -183,8 +184,6 @@ class CheckExpiredPurchasesView(ServiceView):
         body = validated(s.CheckExpiredSerializer, request.data or {})
         limit = min(params.get("n_purchases") or body.get("n_purchases") or MAX_PAGE, MAX_PAGE)
         due = services.expired_purchase_ids(limit=limit)
-        from apps.products.tasks import sweep_expired_purchases
-
         transaction.on_commit(sweep_expired_purchases.delay)
         return Response({"purchase_pks": due})
 
