@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -45,12 +45,8 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
 
 def json_not_found(request: Any, exception: Exception | None = None) -> Any:
     """Unknown URL: JSON like every other API error (the web UI has its own pages)."""
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Not found"}, status=404)
 
 
 def json_server_error(request: Any) -> Any:
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Internal server error"}, status=500)

@@ -55,7 +55,7 @@ class UserTaskExecutionView(APIView):
         summary="Create an execution of one of the user's tasks (not started until run or first message)",
     )
     def put(self, request: Request) -> Response:
-        from apps.products.services import NoPurchase
+        from apps.products.services.access import NoPurchase
 
         user = request_user(request)
         serializer = CreateExecutionSerializer(data=request.data)
