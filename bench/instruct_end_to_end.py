@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         ],
     )
     from apps.products.models import Product, ProductTask
-    from apps.products.services import grant_product
+    from apps.products.services.purchases import grant_product
 
     product = Product.objects.create(label="bench", status="active", free=True)
     ProductTask.objects.create(product=product, task=task)

@@ -8,11 +8,16 @@ Services raise them; the API's one exception handler (``apps.core.api.errors``) 
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     status = 400
+    # Per-field messages (``{"steps[0].name_for_system": "..."}``) of a bad input naming several
+    # fields: the API then answers like a serializer's 400 (``{"error": ..., "fields": {...}}``).
+    fields: dict[str, Any] | None = None
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, *, fields: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields

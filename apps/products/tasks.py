@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from apps.products.services import expiry
+
 SWEEP_EXPIRES_SECONDS = 3000  # below the hourly period: a sweep not started in time is dropped
 
 
@@ -15,9 +17,7 @@ def sweep_expired_purchases() -> int:
 
     Safe to run twice: a purchase sent twice is expired once (``expire_purchase`` re-checks).
     """
-    from apps.products.services import sweep_expired_purchases as sweep
-
-    return sweep(batch_size=settings.PURCHASE_EXPIRY_BATCH_SIZE)
+    return expiry.sweep_expired_purchases(batch_size=settings.PURCHASE_EXPIRY_BATCH_SIZE)
 
 
 @shared_task(
@@ -33,6 +33,4 @@ def expire_purchase(purchase_pk: int) -> bool:
     past its day limit, so a redelivered message changes nothing. Nothing is retried: a database
     error leaves the purchase for the next hourly sweep.
     """
-    from apps.products.services import expire_purchase as expire
-
-    return expire(purchase_pk)
+    return expiry.expire_purchase(purchase_pk)

@@ -10,7 +10,7 @@ from apps.chat.models import Generation
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.llm import fake
 from apps.products.models import Product, ProductStatus, ProductTask, Purchase
-from apps.products.services import grant_product
+from apps.products.services.purchases import grant_product
 from tests.conftest import client_for
 from tests.factories import TaskFactory, UserFactory
 

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from apps.accounts.tasks import send_password_link
 from apps.notifications import services
 from apps.notifications.models import Event
-from apps.notifications.tasks import send_email, send_password_link
+from apps.notifications.tasks import send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,13 @@ def test_it_makes_the_password_link_in_the_worker_and_skips_disabled_users(user)
     assert send_password_link.apply(args=(user.pk, "reset_password")).get() is False
     assert send_password_link.apply(args=("no-such-user", "reset_password")).get() is False
     assert len(mail.outbox) == 1
+
+
+def test_it_keeps_the_password_link_task_name_and_its_e_mail_queue():
+    """The task moved to accounts; messages queued under its old name still resolve and it still
+    goes to the ``notifications`` queue."""
+    from celery_app import app
+
+    assert send_password_link.name == "apps.notifications.tasks.send_password_link"
+    assert app.tasks["apps.notifications.tasks.send_password_link"].__module__ == "apps.accounts.tasks"
+    assert app.amqp.router.route({}, send_password_link.name)["queue"].name == "notifications"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from apps.executions.models import UserTask
-from apps.products import services
 from apps.products.models import Purchase
+from apps.products.services.expiry import expired_purchase_ids
 from apps.products.tasks import expire_purchase, sweep_expired_purchases
 from tests.purchases_support import make_product, make_purchase
 
@@ -53,7 +53,7 @@ def test_it_selects_only_purchases_past_their_day_limit(user, other_user, task):
         other_user, make_product("monthly", tasks=(task,)), custom_purchase_id="x", created=now - timedelta(days=400)
     )
 
-    assert services.expired_purchase_ids(now=now) == [due.pk]
+    assert expired_purchase_ids(now=now) == [due.pk]
 
 
 def test_it_fans_out_one_task_per_due_purchase_in_batches(

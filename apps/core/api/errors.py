@@ -26,10 +26,11 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     """The one place an exception becomes an API answer: a service's typed error
     (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
     if isinstance(exc, ServiceError):
-        body: dict[str, Any] = {"error": exc.message}
-        if exc.fields:
-            body["fields"] = exc.fields
-        return Response(body, status=exc.status)
+        if not exc.fields:
+            return Response({"error": exc.message}, status=exc.status)
+        # Per-field reasons answer like a serializer's 400: the first one as ``error``, all as ``fields``.
+        detail = {field: reason if isinstance(reason, list) else [reason] for field, reason in exc.fields.items()}
+        return Response({"error": _first_message(detail), "fields": detail}, status=exc.status)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it
