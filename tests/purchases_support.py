@@ -1,8 +1,7 @@
 """Fixtures and builders of the accounts, products and notifications tests.
 
-Imported by ``tests/{accounts,products,notifications}/conftest.py``. Celery tasks run in-process
-(``celery_calls``): every ``delay``/``apply_async`` is recorded, its arguments round-tripped
-through JSON (as the real broker would), then run at once — never sent to the broker.
+Imported by ``tests/{accounts,products,notifications}/conftest.py``. Tasks go to the real broker;
+``broker`` reads back what was enqueued and, for unit tests, runs the task bodies in-process.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.test import TestCase
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -175,21 +175,54 @@ class StubServer:
 # --- fixtures -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def celery_calls(monkeypatch) -> list[tuple[str, list[Any], dict[str, Any]]]:
-    """Run Celery tasks in-process at ``delay`` time (after commit, where the code defers them)."""
-    from celery.app.task import Task
+class Broker:
+    """The tasks published to the run's real broker (Redis), read back from its queues.
 
-    calls: list[tuple[str, list[Any], dict[str, Any]]] = []
+    ``sent()`` takes the messages off the queues (decoded as a worker would) and returns
+    ``(task name, args, kwargs)``: what was really enqueued. ``run_bodies()`` then calls each task's
+    body in this process (a unit test's stand-in for the worker; tests that rely on it are named
+    ``test_unit_...``), repeating while the bodies enqueue more.
+    """
 
-    def apply_async(self: Task, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
-        args = json.loads(json.dumps(list(args or [])))
-        kwargs = json.loads(json.dumps(dict(kwargs or {})))
-        calls.append((self.name, args, kwargs))
-        return self.apply(args, kwargs, throw=True)
+    def __init__(self) -> None:
+        from celery_app import app
 
-    monkeypatch.setattr(Task, "apply_async", apply_async)
-    return calls
+        self.app = app
+        app.control.purge()
+
+    def sent(self) -> list[tuple[str, list[Any], dict[str, Any]]]:
+        found: list[tuple[str, list[Any], dict[str, Any]]] = []
+        with self.app.connection_for_read() as connection:
+            for queue in self.app.amqp.queues.values():
+                with connection.SimpleQueue(queue) as simple:
+                    while True:
+                        try:
+                            message = simple.get_nowait()
+                        except simple.Empty:
+                            break
+                        args, kwargs, _embed = message.decode()
+                        found.append((message.headers["task"], list(args), dict(kwargs)))
+                        message.ack()
+        return found
+
+    def run_bodies(self, rounds: int = 5) -> list[tuple[str, list[Any], dict[str, Any]]]:
+        """Run the bodies of what was sent (and of what they send, up to ``rounds``); returns them all."""
+        ran: list[tuple[str, list[Any], dict[str, Any]]] = []
+        for _ in range(rounds):
+            batch = self.sent()
+            if not batch:
+                return ran
+            for name, args, kwargs in batch:
+                with TestCase.captureOnCommitCallbacks(execute=True):  # what the body defers, sent
+                    self.app.tasks[name].apply(args, kwargs, throw=True)
+            ran += batch
+        raise AssertionError(f"tasks still enqueue tasks after {rounds} rounds: {ran}")
+
+
+@pytest.fixture
+def broker() -> Broker:
+    """The real broker's queues, emptied first (see ``Broker``)."""
+    return Broker()
 
 
 @pytest.fixture(autouse=True)
