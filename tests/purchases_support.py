@@ -1,7 +1,7 @@
 """Fixtures and builders of the accounts, products and notifications tests.
 
 Imported by ``tests/{accounts,products,notifications}/conftest.py``. Tasks go to the real broker;
-``broker`` reads back what was enqueued and, for unit tests, runs the task bodies in-process.
+the ``broker`` fixture (tests/broker.py) reads back what was enqueued.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.test import TestCase
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -173,56 +172,6 @@ class StubServer:
 
 
 # --- fixtures -----------------------------------------------------------------------------------------
-
-
-class Broker:
-    """The tasks published to the run's real broker (Redis), read back from its queues.
-
-    ``sent()`` takes the messages off the queues (decoded as a worker would) and returns
-    ``(task name, args, kwargs)``: what was really enqueued. ``run_bodies()`` then calls each task's
-    body in this process (a unit test's stand-in for the worker; tests that rely on it are named
-    ``test_unit_...``), repeating while the bodies enqueue more.
-    """
-
-    def __init__(self) -> None:
-        from celery_app import app
-
-        self.app = app
-        app.control.purge()
-
-    def sent(self) -> list[tuple[str, list[Any], dict[str, Any]]]:
-        found: list[tuple[str, list[Any], dict[str, Any]]] = []
-        with self.app.connection_for_read() as connection:
-            for queue in self.app.amqp.queues.values():
-                with connection.SimpleQueue(queue) as simple:
-                    while True:
-                        try:
-                            message = simple.get_nowait()
-                        except simple.Empty:
-                            break
-                        args, kwargs, _embed = message.decode()
-                        found.append((message.headers["task"], list(args), dict(kwargs)))
-                        message.ack()
-        return found
-
-    def run_bodies(self, rounds: int = 5) -> list[tuple[str, list[Any], dict[str, Any]]]:
-        """Run the bodies of what was sent (and of what they send, up to ``rounds``); returns them all."""
-        ran: list[tuple[str, list[Any], dict[str, Any]]] = []
-        for _ in range(rounds):
-            batch = self.sent()
-            if not batch:
-                return ran
-            for name, args, kwargs in batch:
-                with TestCase.captureOnCommitCallbacks(execute=True):  # what the body defers, sent
-                    self.app.tasks[name].apply(args, kwargs, throw=True)
-            ran += batch
-        raise AssertionError(f"tasks still enqueue tasks after {rounds} rounds: {ran}")
-
-
-@pytest.fixture
-def broker() -> Broker:
-    """The real broker's queues, emptied first (see ``Broker``)."""
-    return Broker()
 
 
 @pytest.fixture(autouse=True)

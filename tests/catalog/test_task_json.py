@@ -34,10 +34,10 @@ def test_it_refuses_callers_who_are_not_admins_and_stores_nothing(callers, calle
 
 
 @pytest.mark.parametrize("caller", ["staff", "backoffice"])
-def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, django_capture_on_commit_callbacks):
+def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, broker, django_capture_on_commit_callbacks):
     client = callers[caller]
 
-    with mock.patch.object(generate_task_json, "delay"), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         posted = client.post("/task_json", {"task_requirements": REQUIREMENTS}, format="json")
     read = client.get("/task_json", {"task_json_pk": posted.json()["task_json_pk"]})
 
@@ -45,16 +45,15 @@ def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, django_capt
 
 
 def test_it_stores_the_request_and_enqueues_its_generation_after_commit(
-    staff_client, django_capture_on_commit_callbacks
+    staff_client, broker, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(generate_task_json, "delay") as delay:
-        with django_capture_on_commit_callbacks() as callbacks:
-            response = staff_client.post(
-                "/task_json", {"datetime": "2026-11-24T10:00:00", "task_requirements": REQUIREMENTS}, format="json"
-            )
-            assert delay.call_count == 0
-        for callback in callbacks:
-            callback()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_client.post(
+            "/task_json", {"datetime": "2026-11-24T10:00:00", "task_requirements": REQUIREMENTS}, format="json"
+        )
+        assert broker.sent() == []
+    for callback in callbacks:
+        callback()
 
     request = TaskJsonRequest.objects.get()
     assert response.status_code == 202
@@ -67,7 +66,7 @@ def test_it_stores_the_request_and_enqueues_its_generation_after_commit(
         "creation_date": request.creation_date.isoformat().replace("+00:00", "Z"),
         "finished_at": None,
     }
-    delay.assert_called_once_with(request.pk)
+    assert broker.sent() == [(generate_task_json.name, [request.pk], {})]
 
 
 def test_it_routes_the_generation_to_the_llm_queue():
@@ -201,9 +200,9 @@ def test_it_answers_404_for_an_unknown_request_and_400_for_a_bad_pk(staff_client
     assert staff_client.get("/task_json", {"task_json_pk": "x"}).status_code == 400
 
 
-def test_request_task_json_does_not_enqueue_before_commit(django_capture_on_commit_callbacks):
-    with mock.patch.object(generate_task_json, "delay") as delay, django_capture_on_commit_callbacks() as callbacks:
+def test_request_task_json_does_not_enqueue_before_commit(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
         request_task_json(REQUIREMENTS)
 
-    assert delay.call_count == 0
+    assert broker.sent() == []
     assert len(callbacks) == 1
