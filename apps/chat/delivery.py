@@ -130,6 +130,7 @@ def resend_unacked(batch: int = 500) -> int:
         from django.db.models import F
 
         SessionEvent.objects.filter(pk__in=[e.pk for e in due]).update(send_count=F("send_count") + 1, last_sent_at=now)
+        logger.info("re-sent %d unacknowledged event(s)", len(due))
     return len(due)
 
 

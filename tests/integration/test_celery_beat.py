@@ -104,7 +104,7 @@ def periodic_work() -> Iterator[PeriodicWork]:
 
 
 def test_it_closes_expired_purchases_resends_unacked_messages_and_relaunches_stale_steps(
-    periodic_work, celery_beat_process, fast_beat_schedule
+    periodic_work, celery_beat_process, fast_beat_schedule, tmp_path
 ):
     assert fast_beat_schedule == 3
 
@@ -127,3 +127,12 @@ def test_it_closes_expired_purchases_resends_unacked_messages_and_relaunches_sta
     assert step.attempts == 2
     assert step.claimed_by != DEAD_WORKER and step.claimed_by.startswith("test-")
     assert step.results.count() == 1
+
+    # The 10-second sweep is quiet at INFO when idle: beat and the worker name it only when it acted.
+    beat_log = (tmp_path / "beat.log").read_text()
+    assert "apps.products.tasks.sweep_expired_purchases" in beat_log
+    assert "apps.chat.tasks.resend_unacked_events" not in beat_log
+    worker_log = (tmp_path / "worker.log").read_text()
+    assert "re-sent 1 unacknowledged event(s)" in worker_log
+    assert "apps.chat.tasks.resend_unacked_events[" not in worker_log  # no "Task <name>[<id>] received/succeeded"
+    assert "apps.products.tasks.sweep_expired_purchases[" in worker_log
