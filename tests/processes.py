@@ -6,6 +6,7 @@ broker) and ``DATABASE_URL`` rewritten to the test database that pytest-django c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -89,9 +90,9 @@ def worker_env() -> dict[str, str]:
     return {}
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ``celery worker`` on every queue, consuming from the run's broker."""
+@contextlib.contextmanager
+def running_worker(log_path: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``celery worker`` on every queue of the run's broker (emptied first), until exit."""
     from celery_app import QUEUES, app
 
     app.control.purge()
@@ -111,14 +112,29 @@ def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[su
             "--without-gossip",
             "--without-mingle",
         ],
-        tmp_path / "worker.log",
-        **worker_env,
+        log_path,
+        **env,
     )
     try:
         wait_for(lambda: app.control.ping(timeout=0.5), timeout=120, message="the Celery worker to answer ping")
         yield process
     finally:
         stop_process(process)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``celery worker`` for one test (its log: ``tmp_path / "worker.log"``)."""
+    with running_worker(tmp_path / "worker.log", **worker_env) as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def module_celery_worker(django_db_setup, tmp_path_factory) -> Iterator[subprocess.Popen[bytes]]:
+    """One real ``celery worker`` shared by a module's tests (each still asks for ``transactional_db``:
+    the worker sees only committed rows)."""
+    with running_worker(tmp_path_factory.mktemp("worker") / "worker.log") as process:
+        yield process
 
 
 BEAT_TEST_SECONDS = 2
