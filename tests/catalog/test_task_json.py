@@ -86,7 +86,7 @@ def test_it_answers_400_without_requirements(staff_client, body, error):
     assert TaskJsonRequest.objects.count() == 0
 
 
-def test_the_task_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff_client):
+def test_unit_task_body_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff_client):
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
 
     generate_task_json(request.pk)
@@ -106,7 +106,7 @@ def test_the_task_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff
     assert staff_client.put("/task", draft, format="json").status_code == 200
 
 
-def test_the_task_changes_nothing_when_run_again(fake_llm):
+def test_unit_task_body_changes_nothing_when_run_again(fake_llm):
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
     generate_task_json(request.pk)
     done = TaskJsonRequest.objects.get(pk=request.pk)
@@ -124,13 +124,13 @@ def test_the_task_changes_nothing_when_run_again(fake_llm):
     )
 
 
-def test_the_task_ignores_a_missing_row(fake_llm):
+def test_unit_task_body_ignores_a_missing_row(fake_llm):
     generate_task_json(987654)
 
     assert TaskJsonRequest.objects.count() == 0
 
 
-def test_it_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
+def test_unit_task_body_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
     draft = {key: value for key, value in INSTRUCT.items() if key != "final_instruction"}
     fake_llm(json.dumps(draft))
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
@@ -143,7 +143,7 @@ def test_it_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
     assert request.result["name_for_system"] == "answer_to_prospect"
 
 
-def test_it_fails_the_request_when_the_llm_never_answers_json(fake_llm, settings, tmp_path):
+def test_unit_task_body_fails_the_request_when_the_llm_never_answers_json(fake_llm, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     fake_llm("not json", "still not json", "never json")
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
@@ -179,7 +179,7 @@ def test_the_last_attempt_fails_the_request_on_a_retryable_error(fake_llm):
     assert (request.status, request.error) == ("failed", "LLM unavailable: slow")
 
 
-def test_a_claim_left_by_a_dead_worker_is_taken_over(fake_llm):
+def test_unit_task_body_takes_over_a_claim_left_by_a_dead_worker(fake_llm):
     request = TaskJsonRequest.objects.create(
         task_requirements=REQUIREMENTS, status="running", claimed_at=timezone.now() - timedelta(hours=1), attempts=1
     )

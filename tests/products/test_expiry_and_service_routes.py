@@ -76,7 +76,9 @@ def test_unit_sweep_body_fans_out_one_task_per_due_purchase_in_batches(
     assert UserTask.objects.filter(enabled=True).count() == 0
 
 
-def test_unit_expires_a_purchase_once(broker, user, task, admin_receivers, django_capture_on_commit_callbacks):
+def test_unit_task_body_expires_a_purchase_once(
+    broker, user, task, admin_receivers, django_capture_on_commit_callbacks
+):
     purchase = make_purchase(
         user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=8)
     )
@@ -92,7 +94,7 @@ def test_unit_expires_a_purchase_once(broker, user, task, admin_receivers, djang
     assert [m.subject for m in mail.outbox] == ["[Mojodex] Purchase expired"]
 
 
-def test_it_leaves_a_purchase_that_is_not_expired_yet(user, task):
+def test_unit_task_body_leaves_a_purchase_that_is_not_expired_yet(user, task):
     purchase = make_purchase(user, make_product("week", free=True, n_days=7, tasks=(task,)))
 
     assert expire_purchase(purchase.pk) is False
