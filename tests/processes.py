@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -141,11 +142,31 @@ BEAT_TEST_SECONDS = 2
 
 
 @pytest.fixture
-def fast_beat_schedule(transactional_db) -> int:
+def migrated_beat_entries(transactional_db) -> list[Any]:
+    """The ``PeriodicTask`` rows the data migrations create, made again: a transactional test before
+    this one flushed them. Re-runs the ``RunPython`` of every project migration that depends on
+    django_celery_beat (their ``get_or_create`` leaves existing rows alone), so a new beat entry
+    added by a migration is seen here too."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+    from django_celery_beat.models import PeriodicTask
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
+        if app_label != "django_celery_beat" and any(dep[0] == "django_celery_beat" for dep in migration.dependencies):
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
+    return list(PeriodicTask.objects.order_by("name"))
+
+
+@pytest.fixture
+def fast_beat_schedule(migrated_beat_entries) -> int:
     """The test schedule: every enabled ``PeriodicTask`` of the test database runs every
     ``BEAT_TEST_SECONDS`` (interval and first run only; names, tasks, queues and expiry stay as the
-    data migrations made them). A test needs those rows: mark it ``serialized_rollback=True``,
-    since a transactional test before it flushed them. Returns how many entries it set."""
+    data migrations made them). Returns how many entries it set."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
     interval, _ = IntervalSchedule.objects.get_or_create(every=BEAT_TEST_SECONDS, period=IntervalSchedule.SECONDS)
@@ -157,9 +178,10 @@ def fast_beat_schedule(transactional_db) -> int:
 
 
 @pytest.fixture
-def celery_beat_process(fast_beat_schedule, celery_worker_process, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
+def celery_beat_process(fast_beat_schedule, tmp_path) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery beat`` with the database scheduler (as ``manage.py dev`` and the deployments
-    run it) on the test schedule, next to the real worker that runs what it sends."""
+    run it) on the test schedule. The test asks for the worker(s) that run what it sends first
+    (a worker's start purges the queues)."""
     log_path = tmp_path / "beat.log"
     process = spawn(
         [*CELERY, "beat", "-S", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1", "--pidfile="],

@@ -2,9 +2,9 @@
 periodic work: an expired purchase is closed, an unacknowledged message is re-sent to the session's
 sockets, a step whose worker died is run again.
 
-The beat entries are the ones the data migrations create (restored by ``serialized_rollback``),
-each set to run every ``BEAT_TEST_SECONDS`` by ``fast_beat_schedule``. The state is made before the
-worker starts; its start purges the queues, so nothing but beat's sweeps can pick the work up.
+The beat entries are the ones the data migrations create (``migrated_beat_entries``), each set to
+run every ``BEAT_TEST_SECONDS`` by ``fast_beat_schedule``. The state is made before the worker
+starts; its start purges the queues, so nothing but beat's sweeps can pick the work up.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.workflows.conftest import new_execution, poem_task, start
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 LONG_AGO = timedelta(hours=1)
@@ -104,7 +104,7 @@ def periodic_work() -> Iterator[PeriodicWork]:
 
 
 def test_it_closes_expired_purchases_resends_unacked_messages_and_relaunches_stale_steps(
-    periodic_work, celery_beat_process, fast_beat_schedule, tmp_path
+    periodic_work, celery_worker_process, celery_beat_process, fast_beat_schedule, tmp_path
 ):
     assert fast_beat_schedule == 3
 

@@ -1,8 +1,8 @@
 """Every project task and every beat entry goes through the real broker to a real worker.
 
 The task list comes from the Celery app's registry (names under ``apps.`` and ``workflow_steps.``)
-and the beat entries from the ``PeriodicTask`` rows the data migrations create (restored for this
-test by ``serialized_rollback``) plus ``beat_schedule``. Each is sent with its real options —
+and the beat entries from the ``PeriodicTask`` rows the data migrations create
+(``migrated_beat_entries``) plus ``beat_schedule``. Each is sent with its real options —
 ``apply_async()`` with the task's own routing, expiry and time limits; a beat entry through
 ``celery.beat.Scheduler.apply_async``, the call ``celery beat`` makes — and must be run by the
 worker. Arguments name rows that do not exist: a task returns quietly when its row is gone.
@@ -105,8 +105,8 @@ def finished(result: AsyncResult, label: str) -> AsyncResult:
     return result
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_sends_every_task_and_every_beat_entry_to_a_real_worker(celery_worker_process):
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_every_task_and_every_beat_entry_to_a_real_worker(migrated_beat_entries, celery_worker_process):
     from celery_app import app
 
     tasks = project_tasks()
