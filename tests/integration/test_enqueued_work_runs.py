@@ -1,6 +1,7 @@
 """What the routes enqueue is run by a real worker through the real broker (one worker for the
 module): PUT /company has the company's website learned, onboarding's free trial sends the welcome
-e-mail (its ``md_event`` row), the scheduler's trigger closes expired purchases."""
+e-mail (its ``md_event`` row), the scheduler's trigger closes expired purchases; /health sees the
+worker answer its ping."""
 
 from __future__ import annotations
 
@@ -72,3 +73,13 @@ def test_it_closes_expired_purchases_on_the_worker_when_the_scheduler_asks(user,
         message="the worker to run the sweep and expire_purchase",
     )
     assert UserTask.objects.get(user=user, task=task).enabled is False
+
+
+def test_health_reports_a_down_redis_with_the_error_next_to_a_live_worker(anon_client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = anon_client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["redis"]["ok"] is False
+    assert "ConnectionError" in response.json()["redis"]["error"]
+    assert response.json()["workers"]["ok"] is True
+    assert response.json()["workers"]["count"] == 1
