@@ -18,14 +18,6 @@ from apps.llm import fake
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_title_task(monkeypatch):
-    """The title is a separate Celery task (tested elsewhere): record the request instead."""
-    requested: list[int] = []
-    monkeypatch.setattr(executions, "request_title", lambda execution: requested.append(execution.pk))
-    return requested
-
-
 @pytest.fixture
 def scripted():
     fake.clear_script()
