@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import User
 from apps.accounts.tokens import issue_token
 
-pytest_plugins = ["tests.processes"]
+pytest_plugins = ["tests.processes", "tests.broker"]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from apps.notifications.services import send_email_now
 from apps.notifications.tasks import EMAIL_TASK_OPTIONS
 
 
-@shared_task(name="apps.accounts.tasks.learn_company_website", acks_late=True, time_limit=300)
+@shared_task(name="apps.accounts.tasks.learn_company_website", acks_late=True, time_limit=300, soft_time_limit=270)
 def learn_company_website(user_pk: str, company_pk: int) -> str:
     """Learn a company from its website (onboarding, PUT /company). NOT IMPLEMENTED YET.
 

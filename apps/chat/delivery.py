@@ -126,6 +126,7 @@ def resend_unacked(batch: int = 500) -> int:
         realtime.send_now(realtime.session_group(logged.session_id), logged.event, logged.data, seq=logged.seq)
     if due:
         SessionEvent.objects.filter(pk__in=[e.pk for e in due]).update(send_count=F("send_count") + 1, last_sent_at=now)
+        logger.info("re-sent %d unacknowledged event(s)", len(due))
     return len(due)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from apps.chat import delivery, services
+from apps.core.tasks import QuietTask
 from apps.llm.errors import RETRYABLE_ERRORS
 
 
@@ -25,7 +26,7 @@ def tag_proper_nouns(message_pk: int) -> None:
     services.tag_proper_nouns(message_pk)
 
 
-@shared_task(name="apps.chat.tasks.resend_unacked_events", expires=9)
+@shared_task(name="apps.chat.tasks.resend_unacked_events", expires=9, base=QuietTask)
 def resend_unacked_events() -> int:
     """Beat sweep: re-send messages and drafts the client has not acknowledged yet. Safe to run
     twice: clients drop a ``seq`` they already processed."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from celery import current_task, shared_task
+from celery import Task, current_task, shared_task
+
+
+class QuietTask(Task):  # type: ignore[type-arg]
+    """Base of the sweeps that run every few seconds: Celery's routine INFO lines about them
+    (sent by beat, received, succeeded) are dropped (``mojodex.logging.QuietSweepsFilter``); the
+    sweep logs itself when it does something."""
+
+    quiet = True
 
 
 @shared_task(name="apps.core.tasks.ping")

@@ -143,8 +143,8 @@ def test_it_refuses_a_device_without_token_or_login(user_client, anon_client):
     assert Device.objects.count() == 0
 
 
-def test_it_records_a_client_error_with_the_callers_session(
-    user_client, user, admin_receivers, django_capture_on_commit_callbacks
+def test_unit_records_a_client_error_with_the_callers_session(
+    broker, user_client, user, admin_receivers, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(user=user)
 
@@ -152,6 +152,7 @@ def test_it_records_a_client_error_with_the_callers_session(
         response = user_client.put(
             "/error", {"error": "crash in editor", "notify_admin": True, "session_id": session.pk}, format="json"
         )
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert response.json() == {"success": "Error logged"}
     error = Error.objects.get()

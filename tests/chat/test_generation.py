@@ -13,19 +13,10 @@ from apps.assistants import messages, runs
 from apps.assistants.generation import run_generation
 from apps.chat import services
 from apps.chat.models import Generation, Message, SessionEvent
-from apps.executions import services as executions
 from apps.executions.models import ProducedText, ProducedTextVersion
 from apps.llm import fake
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_title_task(monkeypatch):
-    """The title is a separate Celery task (tested elsewhere): record the request instead."""
-    requested: list[int] = []
-    monkeypatch.setattr(executions, "request_title", lambda execution: requested.append(execution.pk))
-    return requested
 
 
 @pytest.fixture

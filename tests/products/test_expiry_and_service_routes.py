@@ -56,8 +56,8 @@ def test_it_selects_only_purchases_past_their_day_limit(user, other_user, task):
     assert expired_purchase_ids(now=now) == [due.pk]
 
 
-def test_it_fans_out_one_task_per_due_purchase_in_batches(
-    user, other_user, task, celery_calls, django_capture_on_commit_callbacks, settings
+def test_unit_sweep_body_fans_out_one_task_per_due_purchase_in_batches(
+    user, other_user, task, broker, django_capture_on_commit_callbacks, settings
 ):
     settings.PURCHASE_EXPIRY_BATCH_SIZE = 1
     old = timezone.now() - timedelta(days=30)
@@ -65,10 +65,10 @@ def test_it_fans_out_one_task_per_due_purchase_in_batches(
     first, second = make_purchase(user, week, created=old), make_purchase(other_user, week, created=old)
 
     with django_capture_on_commit_callbacks(execute=True):
-        count = sweep_expired_purchases.delay().result
+        count = sweep_expired_purchases()
 
     assert count == 2
-    assert [c for c in celery_calls if c[0].endswith("expire_purchase")] == [
+    assert broker.run_bodies() == [
         ("apps.products.tasks.expire_purchase", [first.pk], {}),
         ("apps.products.tasks.expire_purchase", [second.pk], {}),
     ]
@@ -76,7 +76,9 @@ def test_it_fans_out_one_task_per_due_purchase_in_batches(
     assert UserTask.objects.filter(enabled=True).count() == 0
 
 
-def test_it_expires_a_purchase_once(user, task, admin_receivers, django_capture_on_commit_callbacks):
+def test_unit_task_body_expires_a_purchase_once(
+    broker, user, task, admin_receivers, django_capture_on_commit_callbacks
+):
     purchase = make_purchase(
         user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=8)
     )
@@ -85,13 +87,14 @@ def test_it_expires_a_purchase_once(user, task, admin_receivers, django_capture_
         assert expire_purchase(purchase.pk) is True
         assert expire_purchase(purchase.pk) is False
         assert expire_purchase(987654) is False
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert Purchase.objects.get(pk=purchase.pk).active is False
     assert UserTask.objects.get(user=user, task=task).enabled is False
     assert [m.subject for m in mail.outbox] == ["[Mojodex] Purchase expired"]
 
 
-def test_it_leaves_a_purchase_that_is_not_expired_yet(user, task):
+def test_unit_task_body_leaves_a_purchase_that_is_not_expired_yet(user, task):
     purchase = make_purchase(user, make_product("week", free=True, n_days=7, tasks=(task,)))
 
     assert expire_purchase(purchase.pk) is False
@@ -99,8 +102,8 @@ def test_it_leaves_a_purchase_that_is_not_expired_yet(user, task):
 
 
 @pytest.mark.parametrize("client_fixture", ["scheduler_client", "backoffice_client", "admin_client"])
-def test_it_queues_the_sweep_on_demand(
-    request, client_fixture, user, task, celery_calls, django_capture_on_commit_callbacks
+def test_unit_queues_the_sweep_on_demand(
+    request, client_fixture, user, task, broker, django_capture_on_commit_callbacks
 ):
     client = request.getfixturevalue(client_fixture)
     due = make_purchase(
@@ -111,7 +114,7 @@ def test_it_queues_the_sweep_on_demand(
         response = client.post("/check_expired_purchases?n_purchases=10", {"datetime": "x"}, format="json")
 
     assert response.json() == {"purchase_pks": [due.pk]}
-    assert [c[0] for c in celery_calls] == [
+    assert [c[0] for c in broker.run_bodies()] == [
         "apps.products.tasks.sweep_expired_purchases",
         "apps.products.tasks.expire_purchase",
     ]
@@ -119,16 +122,17 @@ def test_it_queues_the_sweep_on_demand(
 
 
 def test_it_refuses_the_sweep_trigger_to_users_and_anonymous(
-    user_client, anon_client, webapp_client, user, task, celery_calls
+    user_client, anon_client, webapp_client, user, task, broker, django_capture_on_commit_callbacks
 ):
     due = make_purchase(
         user, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
     )
 
-    assert user_client.post("/check_expired_purchases", {}, format="json").status_code == 403
-    assert webapp_client.post("/check_expired_purchases", {}, format="json").status_code == 403
-    assert anon_client.post("/check_expired_purchases", {}, format="json").status_code == 401
-    assert celery_calls == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_client.post("/check_expired_purchases", {}, format="json").status_code == 403
+        assert webapp_client.post("/check_expired_purchases", {}, format="json").status_code == 403
+        assert anon_client.post("/check_expired_purchases", {}, format="json").status_code == 401
+    assert broker.sent() == []
     assert Purchase.objects.get(pk=due.pk).active is True
 
 
