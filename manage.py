@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Django's command-line utility; ``dev`` first fills in a local key and the offline providers."""
+"""Django's command-line utility; ``dev`` (and commands beside it) first fill in a local key and the
+offline providers (apps.core.devenv)."""
 
 import os
 import sys
@@ -8,10 +9,11 @@ from pathlib import Path
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mojodex.settings")
-    if sys.argv[1:2] == ["dev"]:
-        from apps.core.devenv import prepare
+    from apps.core import devenv
 
-        prepare(os.environ, Path(__file__).resolve().parent)
+    base_dir = Path(__file__).resolve().parent
+    if devenv.applies(sys.argv, os.environ, base_dir):
+        devenv.prepare(os.environ, base_dir)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -1,9 +1,11 @@
 """What ``manage.py dev`` chooses before settings load, so it runs with no configuration at all.
 
 Settings refuse a missing ``SECRET_KEY`` and unchosen fake providers (``mojodex.guards``), so
-``manage.py`` calls :func:`prepare` for the ``dev`` command only: a random key generated once
-under ``MOJODEX_VAR_DIR`` (reused on restart) and ``MOJODEX_FAKE_PROVIDERS=true`` unless set.
-No Django import here: this runs before settings.
+``manage.py`` calls :func:`prepare` for the ``dev`` command: a random key generated once under
+``MOJODEX_VAR_DIR`` (reused on restart) and ``MOJODEX_FAKE_PROVIDERS=true`` unless set. Other
+commands get the same while ``dev`` runs on its embedded servers (``embedded.json`` present, no
+``DATABASE_URL``: a local machine, never a production one), so ``createsuperuser`` and ``shell``
+work beside it. No Django import here: this runs before settings.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ def secret_key_file(directory: Path) -> Path:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50) + "\n")
     return path
+
+
+def applies(argv: list[str], environ: MutableMapping[str, str], base_dir: Path) -> bool:
+    if argv[1:2] == ["dev"]:
+        return True
+    return not environ.get("DATABASE_URL") and (var_dir(environ, base_dir) / "embedded.json").is_file()
 
 
 def prepare(environ: MutableMapping[str, str], base_dir: Path) -> None:

@@ -38,6 +38,16 @@ def test_dev_keeps_what_the_environment_says(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_other_commands_get_the_same_only_beside_a_running_dev_on_embedded_servers(tmp_path):
+    environ = {"MOJODEX_VAR_DIR": str(tmp_path)}
+    assert devenv.applies(["manage.py", "dev"], environ, ROOT)
+    assert not devenv.applies(["manage.py", "createsuperuser"], environ, ROOT)
+    (tmp_path / "embedded.json").write_text("{}")  # dev is running on its embedded servers
+    assert devenv.applies(["manage.py", "createsuperuser"], environ, ROOT)
+    # a configured database means a real deployment: never the dev defaults there
+    assert not devenv.applies(["manage.py", "migrate"], {**environ, "DATABASE_URL": "postgresql://db/x"}, ROOT)
+
+
 def test_make_test_stops_at_once_with_the_install_command_when_it_cannot_install_chromium(tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
