@@ -85,10 +85,12 @@ class Command(BaseCommand):
             self.stdout.write("Mojodex stopped.")
 
     def _banner(self, options: dict[str, Any]) -> str:
-        from apps.llm.config import providers_in_use
+        from apps.llm import config
 
         url = f"http://{options['host']}:{options['port']}"
-        used = providers_in_use()
+        used = config.providers_in_use()
+        loaders = (config.chat_providers, config.embedding_providers, config.stt_providers)
+        faked = any(entry.is_fake for loader in loaders for entry in loader())
         lines = [
             f"Mojodex is running at {url}/app/  (admin: {url}/admin/, API docs: {url}/api/docs/)",
             "Demo login: demo@example.com / demo",
@@ -96,7 +98,7 @@ class Command(BaseCommand):
                 *(", ".join(used[kind]) for kind in ("llm", "embedder", "transcriber"))
             ),
         ]
-        if settings.LLM_FAKE_PROVIDERS:
+        if faked and settings.LLM_FAKE_PROVIDERS:
             lines.append(
                 "  MOJODEX_FAKE_PROVIDERS=true: offline fakes stand in for the provider files not set "
                 "(real providers: docs/llm.md)"
