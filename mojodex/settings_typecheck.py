@@ -9,4 +9,4 @@ import os
 os.environ["SECRET_KEY"] = "typecheck-only-never-used-to-sign-anything-0123456789"
 os.environ["MOJODEX_FAKE_PROVIDERS"] = "true"
 
-from mojodex.settings import *  # noqa: E402,F403
+from mojodex.settings import *  # noqa: F403
