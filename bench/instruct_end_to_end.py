@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -80,8 +81,12 @@ def main(argv: list[str] | None = None) -> None:
         "MOJODEX_MODELS_CONF": str(conf),
         "MOJODEX_VAR_DIR": str(tmp / "var"),
         "LOG_LEVEL": "WARNING",
+        # A throwaway key; the offline embedder/transcriber stand in for the files a bench does not need.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + secrets.token_urlsafe(40),
+        "MOJODEX_FAKE_PROVIDERS": "true",
     }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "MOJODEX_MODELS_CONF", "MOJODEX_VAR_DIR")})
+    names = ("DJANGO_SETTINGS_MODULE", "MOJODEX_MODELS_CONF", "MOJODEX_VAR_DIR", "SECRET_KEY", "MOJODEX_FAKE_PROVIDERS")
+    os.environ.update({k: env[k] for k in names})
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
 
     import django

@@ -1,4 +1,4 @@
-"""Health of the parts the platform needs: database, Redis, broker, workers."""
+"""Health of the parts the platform needs: database, Redis, broker, workers; the providers in use."""
 
 from __future__ import annotations
 
@@ -47,11 +47,18 @@ def _check_workers() -> dict[str, Any]:
     return {"ok": bool(names), "count": len(names), "names": names}
 
 
+def _check_providers() -> dict[str, Any]:
+    from apps.llm.config import providers_in_use
+
+    return {"ok": True, **providers_in_use()}
+
+
 CHECKS = {
     "database": _check_database,
     "redis": _check_redis,
     "broker": _check_broker,
     "workers": _check_workers,
+    "providers": _check_providers,
 }
 
 
