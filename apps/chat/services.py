@@ -179,7 +179,7 @@ def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
     """
     message = Message.objects.filter(pk=message_pk, session__user=user, session__deleted_by_user=False).first()
     if message is None:
-        raise Message.DoesNotExist("message_pk: not found")
+        raise Missing("message_pk: not found")
     if not (message.message or {}).get("text"):
         raise NothingToTag("message_pk: this message has no text")
     # The task module imports this one (task ↔ service): the task is looked up when called.

@@ -13,11 +13,9 @@ from apps.accounts.authentication import TokenAuthentication
 from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
 from apps.chat import services as chat
 from apps.chat.client_errors import report_client_error
-from apps.chat.models import Message
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import BackofficeSecretAuthentication, is_admin_request
 from apps.core.api.views_base import ServiceView, current_user, validated
-from apps.core.errors import Missing
 from apps.executions.spelling import correct_spelling
 
 ERRORS = {
@@ -302,12 +300,7 @@ class VocabularyView(ServiceView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.ProperNounsRequestSerializer, request.data)
-        try:
-            chat.request_proper_noun_tagging(current_user(request), data["message_pk"])
-        except Message.DoesNotExist:
-            raise Missing("message_pk: not found") from None
-        except chat.NothingToTag:
-            raise Missing("message_pk: this message has no text") from None
+        chat.request_proper_noun_tagging(current_user(request), data["message_pk"])
         return Response({"message_pk": data["message_pk"], "status": "processing"})
 
     @extend_schema(
