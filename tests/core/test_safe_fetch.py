@@ -52,6 +52,7 @@ REFUSED = [
     ("http://api.localhost:{p1}/", "blocked_name"),
     ("http://example.com@127.0.0.1:{p1}/", "userinfo"),
     ("http://user:secret@public.test:{p1}/", "userinfo"),
+    ("http://127.0.0.1:{p1}\\@public.test/", "userinfo"),  # httpx: host public.test, userinfo "127.0.0.1:…\\"
     ("http://[::ffff:127.0.0.1]:{p1}/", "blocked_address"),
     ("http://[::ffff:7f00:2]:{p2}/", "blocked_address"),
     ("http://[::127.0.0.1]:{p1}/", "blocked_address"),
