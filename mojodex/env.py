@@ -7,6 +7,7 @@ bad deployment fails at start-up with a clear message instead of misbehaving lat
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -54,6 +55,27 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_ports(name: str, default: list[int]) -> list[int]:
+    """Comma-separated TCP port numbers (1-65535)."""
+    ports = []
+    for item in env_list(name, [str(port) for port in default]):
+        if not (item.isascii() and item.isdigit() and 1 <= int(item) <= 65535):
+            raise ImproperlyConfigured(f"{name} must list port numbers (1-65535), got {item!r}")
+        ports.append(int(item))
+    return ports
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks in CIDR notation (``10.0.0.0/8``, ``fd00::/8``), normalized."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP networks such as 10.0.0.0/8, got {item!r}") from None
+    return networks
 
 
 def env_secret(name: str, default: str = "") -> str:

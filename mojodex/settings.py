@@ -20,7 +20,9 @@ from mojodex.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_path,
+    env_ports,
     env_secret,
     env_str,
     env_url,
@@ -172,6 +174,13 @@ WEB_SEARCH_TIMEOUT = env_int("MOJODEX_WEB_SEARCH_TIMEOUT", 15, minimum=1)
 WEB_FETCH_TIMEOUT = env_int("MOJODEX_WEB_FETCH_TIMEOUT", 20, minimum=1)
 WEB_FETCH_MAX_BYTES = env_int("MOJODEX_WEB_FETCH_MAX_BYTES", 2_000_000, minimum=1024)
 # --- end of workflows ---------------------------------------------------------------------------
+
+# --- Outbound fetches of user-influenced URLs (apps/core/safe_fetch.py, docs/security.md) ----------
+# Ports a fetched URL may name; networks exempted from the public-address rule (leave it empty in
+# production: loopback, private, link-local... are then always refused); redirects per fetch.
+FETCH_ALLOWED_PORTS = env_ports("MOJODEX_FETCH_ALLOWED_PORTS", [80, 443])
+FETCH_ALLOWED_NETWORKS = env_networks("MOJODEX_FETCH_ALLOWED_NETWORKS")
+FETCH_MAX_REDIRECTS = env_int("MOJODEX_FETCH_MAX_REDIRECTS", 5, minimum=0)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
