@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -47,25 +48,19 @@ def _check_workers() -> dict[str, Any]:
     return {"ok": bool(names), "count": len(names), "names": names}
 
 
-def _check_providers() -> dict[str, Any]:
-    from apps.llm.config import providers_in_use
-
-    return {"ok": True, **providers_in_use()}
-
-
 CHECKS = {
     "database": _check_database,
     "redis": _check_redis,
     "broker": _check_broker,
     "workers": _check_workers,
-    "providers": _check_providers,
 }
 
 
-def check_health() -> tuple[bool, dict[str, Any]]:
-    """Run every check; a part that raises is reported down with the error text."""
+def check_health(extra: Mapping[str, Callable[[], dict[str, Any]]] | None = None) -> tuple[bool, dict[str, Any]]:
+    """Run every check, then the caller's ``extra`` ones (core knows no provider: the route adds
+    the LLM layer's); a part that raises is reported down with the error text."""
     report: dict[str, Any] = {}
-    for name, check in CHECKS.items():
+    for name, check in {**CHECKS, **(extra or {})}.items():
         try:
             report[name] = check()
         except Exception as exc:  # any failure means "down"; the text tells the operator why

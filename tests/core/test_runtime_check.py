@@ -34,7 +34,7 @@ def test_it_names_each_import_whose_package_is_missing(tmp_path):
         _runtime_check().check_requirements(requirements)
     problems = str(raised.value).splitlines()[1:]
     assert [p.split(" (")[0].strip() for p in problems] == ["asgiref", "httpx", "lxml"]
-    assert "httpx (imported by workflow_steps/web_research_synthesis/web.py) comes from ['httpx']" in str(raised.value)
+    assert "httpx (imported by apps/core/safe_fetch.py) comes from ['httpx']" in str(raised.value)
 
 
 def test_it_lists_every_app_module_to_import():
