@@ -1,4 +1,6 @@
 # One image for every process (web, worker, beat, flower, migrate); the command picks the role.
+# At run time it needs SECRET_KEY and the provider files (or MOJODEX_FAKE_PROVIDERS=true): without
+# them every process stops at start with one message (the build's collectstatic gets throwaway ones).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,7 +21,8 @@ COPY . .
 RUN useradd --create-home --uid 1000 mojodex \
     && mkdir -p /var/lib/mojodex /data/users \
     && chown -R mojodex /var/lib/mojodex /data/users \
-    && DATABASE_URL=postgresql://build@localhost/build python manage.py collectstatic --noinput
+    && DATABASE_URL=postgresql://build@localhost/build SECRET_KEY=collectstatic-at-image-build-only \
+       MOJODEX_FAKE_PROVIDERS=true python manage.py collectstatic --noinput
 USER mojodex
 
 EXPOSE 8000

@@ -23,7 +23,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 def _configure() -> None:
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    # Celery refuses to send a task whose soft limit exceeds its hard one; a task that sets only
+    # ``time_limit`` inherits the global soft limit, so it must set ``soft_time_limit`` too.
+    if settings.CELERY_TASK_SOFT_TIME_LIMIT > settings.CELERY_TASK_TIME_LIMIT:
+        raise ImproperlyConfigured(
+            f"CELERY_TASK_SOFT_TIME_LIMIT ({settings.CELERY_TASK_SOFT_TIME_LIMIT}) must not exceed "
+            f"CELERY_TASK_TIME_LIMIT ({settings.CELERY_TASK_TIME_LIMIT})"
+        )
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -33,6 +41,7 @@ def _configure() -> None:
         task_routes={
             "apps.chat.tasks.resend_unacked_events": {"queue": "notifications"},
             "apps.chat.tasks.*": {"queue": "llm"},
+            "apps.executions.tasks.embed_produced_text_version": {"queue": "background"},
             "apps.executions.tasks.*": {"queue": "llm"},
             "apps.llm.tasks.*": {"queue": "llm"},
             "apps.catalog.tasks.*": {"queue": "llm"},

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -80,8 +81,12 @@ def main(argv: list[str] | None = None) -> None:
         "MOJODEX_MODELS_CONF": str(conf),
         "MOJODEX_VAR_DIR": str(tmp / "var"),
         "LOG_LEVEL": "WARNING",
+        # A throwaway key; the offline embedder/transcriber stand in for the files a bench does not need.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + secrets.token_urlsafe(40),
+        "MOJODEX_FAKE_PROVIDERS": "true",
     }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "MOJODEX_MODELS_CONF", "MOJODEX_VAR_DIR")})
+    names = ("DJANGO_SETTINGS_MODULE", "MOJODEX_MODELS_CONF", "MOJODEX_VAR_DIR", "SECRET_KEY", "MOJODEX_FAKE_PROVIDERS")
+    os.environ.update({k: env[k] for k in names})
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
 
     import django
@@ -93,9 +98,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from apps.accounts.models import User
     from apps.accounts.tokens import issue_token
+    from apps.assistants.runs import create_execution
     from apps.catalog.models import Task, TaskDisplayedData
     from apps.executions.models import UserTask
-    from apps.executions.services import create_execution
 
     user = User.objects.create_user("bench@example.com", "bench", terms_and_conditions_accepted=timezone.now())
     task = Task.objects.create(name_for_system="bench_task", definition_for_system="Benchmark task.")
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
         ],
     )
     from apps.products.models import Product, ProductTask
-    from apps.products.services import grant_product
+    from apps.products.services.purchases import grant_product
 
     product = Product.objects.create(label="bench", status="active", free=True)
     ProductTask.objects.create(product=product, task=task)

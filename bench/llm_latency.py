@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     conf = Path(tempfile.mkdtemp()) / "models.json"
     conf.write_text(json.dumps({"openai/gpt-4o": {"api_key": "bench", "base_url": server.base_url}}))
     os.environ.update({"MOJODEX_MODELS_CONF": str(conf), "MOJODEX_LLM_RECORD_CALLS": "false", "LOG_LEVEL": "WARNING"})
+    # A throwaway key; the offline embedder/transcriber stand in for the files a bench does not need.
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + secrets.token_urlsafe(40))
+    os.environ.setdefault("MOJODEX_FAKE_PROVIDERS", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mojodex.settings")
     import django
 

@@ -7,12 +7,14 @@ bad deployment fails at start-up with a clear message instead of misbehaving lat
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -55,6 +57,27 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_ports(name: str, default: list[int]) -> list[int]:
+    """Comma-separated TCP port numbers (1-65535)."""
+    ports = []
+    for item in env_list(name, [str(port) for port in default]):
+        if not (item.isascii() and item.isdigit() and 1 <= int(item) <= 65535):
+            raise ImproperlyConfigured(f"{name} must list port numbers (1-65535), got {item!r}")
+        ports.append(int(item))
+    return ports
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks in CIDR notation (``10.0.0.0/8``, ``fd00::/8``), normalized."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP networks such as 10.0.0.0/8, got {item!r}") from None
+    return networks
+
+
 def env_secret(name: str, default: str = "") -> str:
     """Read a secret from ``NAME`` or from the file named by ``NAME_FILE``."""
     file_name = os.environ.get(f"{name}_FILE")
@@ -88,8 +111,6 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
 
     A ``?host=/socket/dir`` query (how pgserver names its unix socket) becomes ``HOST``.
     """
-    import dj_database_url
-
     if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"{name} must be a postgresql:// URL (Postgres only); got {url!r}")
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))

@@ -13,6 +13,8 @@ import logging.config
 import sys
 from typing import Any
 
+from celery import current_task
+
 log_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("log_context", default=None)
 
 
@@ -25,15 +27,36 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = dict(log_context.get() or {})
         try:
-            from celery import current_task
-
             if current_task and current_task.request.id:
                 context.setdefault("task_id", current_task.request.id)
-        except Exception:  # celery absent or no task: nothing to add
+        except Exception:  # no task context (outside a worker): nothing to add
             pass
         record.context = context
         record.context_prefix = "".join(f"[{k}={v}] " for k, v in sorted(context.items()))
         return True
+
+
+ROUTINE_CELERY_LOGGERS = frozenset({"celery.app.trace", "celery.worker.strategy", "celery.beat"})
+
+
+class QuietSweepsFilter(logging.Filter):
+    """Drops Celery's routine INFO lines (beat's "Sending due task", the worker's "received" and
+    "succeeded") of tasks based on ``apps.core.tasks.QuietTask``: sweeps run every few seconds and
+    log themselves when they do something. Kept when the level is DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or record.name not in ROUTINE_CELERY_LOGGERS:
+            return True
+        data = getattr(record, "data", None)
+        name = data.get("name") if isinstance(data, dict) else None
+        if name is None and record.name == "celery.beat" and isinstance(record.args, tuple) and len(record.args) == 2:
+            name = record.args[1]  # "Scheduler: Sending due task %s (%s)" % (entry name, task name)
+        if not isinstance(name, str):
+            return True
+        from celery import current_app
+
+        quiet = getattr(current_app.tasks.get(name), "quiet", False)
+        return not quiet or logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
 class JsonFormatter(logging.Formatter):
@@ -56,7 +79,7 @@ def configure(level: str = "INFO", *, json_output: bool = True) -> None:
         {
             "version": 1,
             "disable_existing_loggers": False,
-            "filters": {"context": {"()": ContextFilter}},
+            "filters": {"context": {"()": ContextFilter}, "quiet_sweeps": {"()": QuietSweepsFilter}},
             "formatters": {
                 "json": {"()": JsonFormatter},
                 "text": {"format": "%(asctime)s %(levelname)s %(name)s %(context_prefix)s%(message)s"},
@@ -66,7 +89,7 @@ def configure(level: str = "INFO", *, json_output: bool = True) -> None:
                     "class": "logging.StreamHandler",
                     "stream": sys.stdout,
                     "formatter": formatter,
-                    "filters": ["context"],
+                    "filters": ["quiet_sweeps", "context"],
                 }
             },
             "root": {"handlers": ["stdout"], "level": level},

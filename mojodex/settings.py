@@ -7,14 +7,22 @@ their addresses to ``<MOJODEX_VAR_DIR>/embedded.json``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+from mojodex import guards
 from mojodex.env import (
     database_from_url,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_path,
+    env_ports,
     env_secret,
     env_str,
     env_url,
@@ -28,10 +36,21 @@ EMBEDDED_STATE_FILE = VAR_DIR / "embedded.json"
 _embedded = read_json_file(EMBEDDED_STATE_FILE)
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback is for local runs only; `manage.py check --deploy` flags its "django-insecure" prefix.
-SECRET_KEY = env_secret("SECRET_KEY") or "django-insecure-local-development-key-change-me"
+# Required with DEBUG off (missing or the .env.example placeholder: start-up stops); `manage.py dev`
+# generates one under VAR_DIR. With DEBUG on, a local fallback that `check --deploy` flags.
+SECRET_KEY = guards.secret_key(env_secret("SECRET_KEY"), debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# HTTPS hardening (`manage.py check --deploy`). Off by default so plain-HTTP local runs work; turn
+# on behind HTTPS. The TLS-terminating proxy sets X-Forwarded-Proto; probes reach /health over HTTP.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -43,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the app (no CDN)
     "channels",
     "django_celery_beat",
     "anymail",
@@ -57,6 +77,7 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.notifications",
     "apps.llm",
+    "apps.assistants",
     "apps.web",
 ]
 
@@ -154,6 +175,13 @@ WEB_FETCH_TIMEOUT = env_int("MOJODEX_WEB_FETCH_TIMEOUT", 20, minimum=1)
 WEB_FETCH_MAX_BYTES = env_int("MOJODEX_WEB_FETCH_MAX_BYTES", 2_000_000, minimum=1024)
 # --- end of workflows ---------------------------------------------------------------------------
 
+# --- Outbound fetches of user-influenced URLs (apps/core/safe_fetch.py, docs/security.md) ----------
+# Ports a fetched URL may name; networks exempted from the public-address rule (leave it empty in
+# production: loopback, private, link-local... are then always refused); redirects per fetch.
+FETCH_ALLOWED_PORTS = env_ports("MOJODEX_FETCH_ALLOWED_PORTS", [80, 443])
+FETCH_ALLOWED_NETWORKS = env_networks("MOJODEX_FETCH_ALLOWED_NETWORKS")
+FETCH_MAX_REDIRECTS = env_int("MOJODEX_FETCH_MAX_REDIRECTS", 5, minimum=0)
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 # The original's werkzeug hashes are verified by User.check_password and upgraded on login.
@@ -182,6 +210,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"PlatformEnum": "apps.chat.models.PlatformName"},
+    # /api/docs/ works offline: Swagger UI's assets come from drf-spectacular-sidecar's static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- i18n, static, files -----------------------------------------------------------------------
@@ -217,8 +249,6 @@ ANYMAIL = {
 # Providers, prompts, costs, embeddings and speech-to-text (apps/llm); every variable: docs/llm.md.
 def _llm_conf_file(name: str) -> Path | None:
     """An optional provider file: unset means "not configured"; set to a missing file is an error."""
-    from django.core.exceptions import ImproperlyConfigured
-
     if not env_str(name):
         return None
     path = env_path(name, BASE_DIR)
@@ -227,9 +257,20 @@ def _llm_conf_file(name: str) -> Path | None:
     return path
 
 
-LLM_MODELS_CONF = _llm_conf_file("MOJODEX_MODELS_CONF")  # None: the offline `fake` provider
-LLM_EMBEDDING_CONF = _llm_conf_file("MOJODEX_EMBEDDING_CONF")  # None: the local hashing embedder
-LLM_STT_CONF = _llm_conf_file("MOJODEX_STT_CONF")  # None: the offline fake transcriber
+LLM_MODELS_CONF = _llm_conf_file("MOJODEX_MODELS_CONF")
+LLM_EMBEDDING_CONF = _llm_conf_file("MOJODEX_EMBEDDING_CONF")
+LLM_STT_CONF = _llm_conf_file("MOJODEX_STT_CONF")
+# Only an explicit choice puts the fake LLM, hashing embedder, fake transcriber in place of a
+# missing file; without it, start-up stops naming the missing files.
+LLM_FAKE_PROVIDERS = env_bool("MOJODEX_FAKE_PROVIDERS", False)
+guards.require_providers(
+    {
+        "MOJODEX_MODELS_CONF": LLM_MODELS_CONF,
+        "MOJODEX_EMBEDDING_CONF": LLM_EMBEDDING_CONF,
+        "MOJODEX_STT_CONF": LLM_STT_CONF,
+    },
+    fakes=LLM_FAKE_PROVIDERS,
+)
 LLM_PROMPTS_DIR = env_path("MOJODEX_PROMPTS_DIR", BASE_DIR / "prompts")
 LLM_TIMEOUT = env_int("MOJODEX_LLM_TIMEOUT", 120, minimum=1)  # seconds, whole call (stream included)
 LLM_CONNECT_TIMEOUT = env_int("MOJODEX_LLM_CONNECT_TIMEOUT", 10, minimum=1)
@@ -249,10 +290,6 @@ LLM_TIKTOKEN_CACHE_DIR = env_path("TIKTOKEN_CACHE_DIR", VAR_DIR / "cache" / "tik
 # Every variable is described in .env.example; behaviour in docs/accounts-and-purchases.md.
 def _throttle_rate(name: str, value: str) -> str:
     """A DRF rate ``<n>/<second|minute|hour|day>`` (abbreviations accepted)."""
-    import re
-
-    from django.core.exceptions import ImproperlyConfigured
-
     if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
         raise ImproperlyConfigured(f"{name} must look like 10/min (n per second|minute|hour|day), got {value!r}")
     return value.strip()
@@ -260,9 +297,6 @@ def _throttle_rate(name: str, value: str) -> str:
 
 def _derived_secret(purpose: str) -> str:
     """A secret derived from SECRET_KEY for one purpose, when no explicit one is configured."""
-    import hashlib
-    import hmac
-
     return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
 

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import User
 from apps.accounts.tokens import issue_token
 
-pytest_plugins = ["tests.processes"]
+pytest_plugins = ["tests.processes", "tests.broker"]
 
 
 def _signed_up(email: str, password: str, name: str, *, accepted_terms: bool = True) -> User:

@@ -1,8 +1,7 @@
 """Fixtures and builders of the accounts, products and notifications tests.
 
-Imported by ``tests/{accounts,products,notifications}/conftest.py``. Celery tasks run in-process
-(``celery_calls``): every ``delay``/``apply_async`` is recorded, its arguments round-tripped
-through JSON (as the real broker would), then run at once — never sent to the broker.
+Imported by ``tests/{accounts,products,notifications}/conftest.py``. Tasks go to the real broker;
+the ``broker`` fixture (tests/broker.py) reads back what was enqueued.
 """
 
 from __future__ import annotations
@@ -173,23 +172,6 @@ class StubServer:
 
 
 # --- fixtures -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def celery_calls(monkeypatch) -> list[tuple[str, list[Any], dict[str, Any]]]:
-    """Run Celery tasks in-process at ``delay`` time (after commit, where the code defers them)."""
-    from celery.app.task import Task
-
-    calls: list[tuple[str, list[Any], dict[str, Any]]] = []
-
-    def apply_async(self: Task, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
-        args = json.loads(json.dumps(list(args or [])))
-        kwargs = json.loads(json.dumps(dict(kwargs or {})))
-        calls.append((self.name, args, kwargs))
-        return self.apply(args, kwargs, throw=True)
-
-    monkeypatch.setattr(Task, "apply_async", apply_async)
-    return calls
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,10 @@ if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
     atexit.register(_servers.stop)
 
 os.environ.setdefault("MOJODEX_VAR_DIR", str(_VAR))
+# Tests choose the offline providers explicitly (production refuses to start without a choice)
+# and a key of their own; the workers and daphne the tests start inherit both.
+os.environ.setdefault("MOJODEX_FAKE_PROVIDERS", "true")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
 os.environ.setdefault("LOG_JSON", "false")
 # One prefix per test run, shared with the workers and daphne the tests start (they inherit it).
 os.environ.setdefault("MOJODEX_CHANNEL_PREFIX", f"mojodex-test-{os.getpid()}")

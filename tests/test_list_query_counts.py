@@ -119,7 +119,7 @@ def _produced_texts(user: User, n: int, context: Any) -> None:
         execution = ExecutionFactory(user_task__user=user)
         for production in ("first", "second"):
             executions.save_produced_text_version(
-                user_id=user.pk, title="T", production=production, execution=execution, embed=False
+                user_id=user.pk, title="T", production=production, execution=execution
             )
 
 

@@ -1,5 +1,8 @@
 """A user's settings and onboarding data: terms, onboarding, language, timezone, goal, company,
-push devices, vocabulary and client error reports."""
+push devices and vocabulary.
+
+Spelling corrections (``apps.executions.spelling``) and client error reports
+(``apps.chat.client_errors``) touch layers above accounts and live there."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Company, Device, User, UserVocabulary
+from apps.accounts.tasks import learn_company_website
 from apps.core.errors import Invalid, Missing
 
 logger = logging.getLogger(__name__)
@@ -139,8 +143,6 @@ def set_company_website(user: User, website_url: str) -> Company:
         company = Company.objects.create(website=website)
     User.objects.filter(pk=user.pk).update(company=company)
     user.company = company
-    from apps.accounts.tasks import learn_company_website
-
     transaction.on_commit(lambda: learn_company_website.delay(user.pk, company.pk))
     return company
 
@@ -196,64 +198,7 @@ def add_word(user: User, word: str) -> UserVocabulary | None:
     return existing or UserVocabulary.objects.create(user=user, word=word)
 
 
-@transaction.atomic
-def correct_spelling(user: User, session_id: str, initial: str, corrected: str) -> None:
-    """PUT /vocabulary: replace a misheard spelling in the session's messages, its title, its
-    execution's title and summary and the execution's latest produced text; remember the word."""
-    from apps.chat.models import Message, Session
-    from apps.executions.models import ProducedTextVersion, UserTaskExecution
-
-    session = Session.objects.select_for_update().filter(pk=session_id, user=user).first()
-    if session is None:
-        raise Missing("session_id: not found")
-    if not initial:
-        raise Invalid("initial_spelling: must not be empty")
-    for message in Message.objects.select_for_update().filter(session=session):
-        text = (message.message or {}).get("text")
-        if isinstance(text, str) and initial in text:
-            message.message = {**message.message, "text": text.replace(initial, corrected)}
-            message.save(update_fields=["message"])
-    if session.title and initial in session.title:
-        session.title = session.title.replace(initial, corrected)[:255]
-        session.save(update_fields=["title"])
-    execution = UserTaskExecution.objects.filter(session=session).order_by("id").first()
-    if execution is not None:
-        for field in ("title", "summary"):
-            value = getattr(execution, field)
-            if value and initial in value:
-                replaced = value.replace(initial, corrected)
-                setattr(execution, field, replaced[:255] if field == "title" else replaced)
-        execution.save(update_fields=["title", "summary"])
-        version = (
-            ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution)
-            .order_by("-creation_date", "-id")
-            .first()
-        )
-        if version is not None:
-            version.title = version.title.replace(initial, corrected) if version.title else version.title
-            version.production = version.production.replace(initial, corrected)
-            version.save(update_fields=["title", "production"])
-    add_word(user, corrected)
-
-
 def delete_word(user: User, user_vocabulary_pk: int) -> None:
     deleted, _ = UserVocabulary.objects.filter(pk=user_vocabulary_pk, user=user).delete()
     if not deleted:
         raise Missing("user_vocabulary_pk: not found")
-
-
-# --- client error reports ------------------------------------------------------------------------------
-
-
-def report_client_error(user: User, error: str, *, notify_admin: bool = False, session_id: str | None = None) -> None:
-    """PUT /error: an app reports an error; kept in md_error (with the session when it is the
-    user's), logged, and e-mailed to the technical receivers when asked."""
-    from apps.chat.models import Error, Session
-    from apps.notifications.services import notify_technical
-
-    session = Session.objects.filter(pk=session_id, user=user).first() if session_id else None
-    text = f"{error}\nUser: {user.pk}"
-    Error.objects.create(session=session, message=text)
-    logger.warning("client error from user %s: %s", user.pk, error[:500])
-    if notify_admin:
-        notify_technical("Client error", text)

@@ -24,8 +24,11 @@ from django.utils import timezone
 
 from apps.accounts import providers
 from apps.accounts.models import Device, User, UserVocabulary
+from apps.accounts.signals import account_deleted
+from apps.accounts.tasks import send_password_link
 from apps.accounts.tokens import issue_token
-from apps.core.errors import Conflict, Forbidden, Invalid
+from apps.core.errors import Conflict, Forbidden, Invalid, Missing
+from apps.notifications.services import notify_admins
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +182,6 @@ def register(
         with transaction.atomic():
             user = User.objects.create_user(email, password, **extra)
             if skip_user_validation:
-                from apps.notifications.tasks import send_password_link
-
                 transaction.on_commit(lambda: send_password_link.delay(user.pk, "temporary_password"))
     except IntegrityError:
         raise Conflict("Email already exists.") from None
@@ -189,8 +190,6 @@ def register(
 
 
 def _after_registration(user: User, *, method: str, app_version: str | None) -> None:
-    from apps.notifications.services import notify_admins
-
     (Path(settings.DATA_DIR) / "users" / user.pk).mkdir(parents=True, exist_ok=True)
     notify_admins(
         "New user registered",
@@ -247,9 +246,6 @@ def user_for_reset_token(token: str) -> User:
 
 def request_password_reset(email: str) -> User:
     """PUT /password: e-mail a reset link (made by the worker) to the account of ``email``."""
-    from apps.core.errors import Missing
-    from apps.notifications.tasks import send_password_link
-
     user = user_by_email(email)
     if user is None or not user.is_active:
         raise Missing("Email not found")
@@ -296,14 +292,12 @@ def delete_account(user: User) -> None:
     texts), its purchases are deactivated, its push tokens dropped and its vocabulary deleted. Its
     conversations, executions and produced texts stay in the database, reachable by no user; the
     e-mail address becomes free for a new registration.
-    """
-    from apps.notifications.services import notify_admins
-    from apps.products.models import Purchase
-    from apps.products.services import deactivate_purchase
 
+    Purchases belong to a higher layer: ``account_deleted`` is sent with the user row locked,
+    inside this transaction, and products' handler deactivates them (rolled back together).
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
-    for purchase in Purchase.objects.filter(user=user, active=True):
-        deactivate_purchase(purchase, reason="account deleted")
+    account_deleted.send(sender=User, user=user)
     Device.objects.filter(user=user).update(valid=False, fcm_token="")
     UserVocabulary.objects.filter(user=user).delete()
     user.email = f"deleted-{user.pk}@deleted.invalid"

@@ -24,6 +24,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from apps.catalog.models import TaskType
+from apps.core.errors import Invalid
 
 NAME_FOR_SYSTEM = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INPUT_TYPES = ("text_area", "image", "drop_down_list", "multiple_images", "audio_file", "video")
@@ -35,16 +36,14 @@ INSTRUCT_FIELDS = (
 )
 
 
-class InvalidTaskDefinition(Exception):
-    """A definition that cannot be stored; ``errors`` maps each bad field's path to a message."""
+class InvalidTaskDefinition(Invalid):
+    """A definition that cannot be stored; ``errors`` maps each bad field's path to a message (the
+    API answers 400 with them as ``fields``)."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return "; ".join(f"{path}: {text}" for path, text in self.errors.items())
+        super().__init__("; ".join(f"{path}: {text}" for path, text in self.errors.items()))
+        self.fields = self.errors
 
     def prefixed(self, prefix: str) -> InvalidTaskDefinition:
         return InvalidTaskDefinition({f"{prefix}{path}": text for path, text in self.errors.items()})

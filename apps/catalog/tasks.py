@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from apps.catalog.services.drafts import run_task_json_request
 from apps.llm.errors import RETRYABLE_ERRORS
 
 MAX_RETRIES = 3
@@ -27,6 +28,4 @@ def generate_task_json(self, request_pk: int) -> None:  # type: ignore[no-untype
     nothing once the row is done or failed. A missing row is ignored. LLM timeouts, rate limits and
     5xx release the claim and are retried with backoff; the last attempt marks the row failed.
     """
-    from apps.catalog.services import run_task_json_request
-
     run_task_json_request(request_pk, final_attempt=self.request.retries >= MAX_RETRIES)

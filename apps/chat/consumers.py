@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
-from apps.chat import delivery
+from apps.chat import delivery, events
 from apps.chat.models import Session
 from apps.core import realtime
 from apps.core.consumers import CLOSE_FORBIDDEN, AuthenticatedConsumer
@@ -38,9 +38,7 @@ class SessionConsumer(AuthenticatedConsumer):
             Session.objects.filter(pk=self.session_id, user=self.scope["user"], deleted_by_user=False).exists
         )()
         if not owned:
-            await self.send_json(
-                {"event": "error", "data": {"error": "Session not found", "session_id": self.session_id}}
-            )
+            await self.send_json({"event": events.ERROR, "data": events.error("Session not found", self.session_id)})
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = realtime.session_group(self.session_id)

@@ -17,11 +17,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from apps.chat import events
 from apps.chat.models import Message, SessionEvent
+from apps.chat.signals import send_versions_read
 from apps.core import realtime
 
 logger = logging.getLogger(__name__)
@@ -84,9 +85,8 @@ def envelope(logged: SessionEvent) -> dict[str, Any]:
 
 @transaction.atomic
 def acknowledge(session_id: str, *, message_pk: int | None = None, version_pk: int | None = None) -> bool:
-    """Store a client's acknowledgement; returns whether it matched something. Repeats are harmless."""
-    from apps.executions.models import ProducedTextVersion
-
+    """Store a client's acknowledgement; returns whether it matched something. Repeats are harmless.
+    A produced text version is marked read by ``apps.executions`` (``signals.versions_read``)."""
     now = timezone.now()
     matched = False
     keys = []
@@ -99,10 +99,8 @@ def acknowledge(session_id: str, *, message_pk: int | None = None, version_pk: i
             version_pk = version_pk or (message.message or {}).get("produced_text_version_pk")
     if version_pk is not None:
         keys.append(f"version:{version_pk}")
-        versions = ProducedTextVersion.objects.filter(pk=version_pk, produced_text__session_id=session_id)
-        if versions.exists():
+        if send_versions_read(session_id, [version_pk], now, report=True):
             matched = True
-            versions.filter(read_by_user__isnull=True).update(read_by_user=now)
             Message.objects.filter(
                 session_id=session_id, message__produced_text_version_pk=version_pk, read_by_user__isnull=True
             ).update(read_by_user=now)
@@ -127,9 +125,8 @@ def resend_unacked(batch: int = 500) -> int:
     for logged in due:
         realtime.send_now(realtime.session_group(logged.session_id), logged.event, logged.data, seq=logged.seq)
     if due:
-        from django.db.models import F
-
         SessionEvent.objects.filter(pk__in=[e.pk for e in due]).update(send_count=F("send_count") + 1, last_sent_at=now)
+        logger.info("re-sent %d unacknowledged event(s)", len(due))
     return len(due)
 
 

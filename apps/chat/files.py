@@ -20,7 +20,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import UploadedFile
 
 from apps.chat.models import Message, Sender, Session
-from apps.executions.services import FILE_INPUTS, MAX_FILE_BYTES, safe_filename, session_dir
+from apps.core.errors import Invalid
+from apps.core.user_files import FILE_INPUTS, MAX_FILE_BYTES, safe_filename, session_dir
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a")
 USER_AUDIO_FOLDER = "user_messages_audios"
@@ -29,12 +30,14 @@ IMAGES_FOLDER, IMAGE_SUFFIXES = FILE_INPUTS["image"]
 MAX_IMAGE_BYTES = MAX_FILE_BYTES[IMAGES_FOLDER]
 
 
-class ImageRejected(ValueError):
-    """An upload that is not an accepted image; ``too_large`` tells 413 from 400."""
+class ImageRejected(Invalid):
+    """An upload that is not an accepted image (400, named ``file``), or one too large (413)."""
 
-    def __init__(self, message: str, *, too_large: bool = False):
-        super().__init__(message)
+    def __init__(self, reason: str, *, too_large: bool = False):
+        super().__init__(f"file: {reason}", fields=None if too_large else {"file": [reason]})
         self.too_large = too_large
+        if too_large:
+            self.status = 413
 
 
 def _inside(folder: Path, name: str) -> Path | None:

@@ -16,6 +16,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from apps.chat.models import Message, Sender, Session, SessionEvent, SessionMode
+from apps.chat.signals import send_versions_read
 
 
 def chat_sessions(user: Any) -> QuerySet[Session]:
@@ -75,20 +76,15 @@ def _version_pks(messages: Iterable[Message]) -> set[int]:
 @transaction.atomic
 def mark_read(session_id: str, messages: Sequence[Message]) -> None:
     """The user has seen these messages: mark them and the produced text versions they carry
-    ``read_by_user``, and acknowledge their events so they are not re-sent (what
-    ``delivery.acknowledge`` does for one message, for a whole page in three updates)."""
+    ``read_by_user`` (the versions through ``signals.versions_read``), and acknowledge their events
+    so they are not re-sent (what ``delivery.acknowledge`` does for one message, for a whole page)."""
     if not messages:
         return
-    from apps.executions.models import ProducedTextVersion
-
     now = timezone.now()
     message_pks = [message.pk for message in messages]
     version_pks = _version_pks(messages)
     Message.objects.filter(pk__in=message_pks, read_by_user__isnull=True).update(read_by_user=now)
-    if version_pks:
-        ProducedTextVersion.objects.filter(
-            pk__in=version_pks, produced_text__session_id=session_id, read_by_user__isnull=True
-        ).update(read_by_user=now)
+    send_versions_read(session_id, version_pks, now, report=False)  # apps.executions marks them
     keys = [f"message:{pk}" for pk in message_pks] + [f"version:{pk}" for pk in version_pks]
     SessionEvent.objects.filter(session_id=session_id, ack_key__in=keys, acked_at__isnull=True).update(acked_at=now)
     for message in messages:

@@ -1,37 +1,36 @@
-"""Sessions, user messages and the generations that answer them.
+"""Sessions, the conversation, and the life cycle of a generation (claim, heartbeat, finish, fail).
 
-A chat turn: ``post_user_message`` stores the message (idempotent on the client's ``message_id``)
-and a ``Generation`` row, and enqueues ``apps.chat.tasks.generate_reply`` after commit. The worker
-calls ``run_generation``, which claims the row, streams the assistant and stores its answer, the
-produced text version and the events in one transaction. The web process never waits on an LLM.
+A chat turn is started by ``apps.assistants`` (which knows executions and tasks): it stores the user
+message and a ``Generation`` row; the worker claims the row here, the assistant streams its answer,
+and ``finish_generation`` stores the message and its event in one transaction. The web process
+never waits on an LLM. This module knows sessions and messages only.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import User, UserVocabulary
 from apps.chat import delivery, events
 from apps.chat.models import Generation, Message, Sender, Session, SessionMode
-from apps.executions.models import UserTaskExecution
+from apps.core.errors import Conflict, Missing, Unauthorized
+from apps.llm import services as llm
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=45)  # a running generation without heartbeat for this long is orphaned
 
 
-class TermsNotAccepted(Exception):
+class TermsNotAccepted(Unauthorized):
     """The user has not accepted the terms and conditions (the original answers 401)."""
 
 
-class GenerationBusy(Exception):
+class GenerationBusy(Conflict):
     """Another worker holds the generation and is alive; try again after the lease."""
 
 
@@ -51,6 +50,17 @@ def user_session(user: User, session_id: str) -> Session | None:
     return Session.objects.filter(pk=session_id, user=user, deleted_by_user=False).first()
 
 
+def execution_context(session: Session, user_task_execution_pk: int | None) -> tuple[int | None, str | None]:
+    """(execution pk, task name) an LLM call on the session is accounted to: the given execution of
+    the session, else its latest (not deleted) one. Read through the session's reverse relation:
+    chat sits below executions in the layer order and does not import that app."""
+    rows = session.user_task_executions.filter(deleted_by_user__isnull=True)  # type: ignore[attr-defined]
+    if user_task_execution_pk is not None:
+        rows = rows.filter(pk=user_task_execution_pk)
+    found = rows.order_by("-id").values_list("pk", "user_task__task__name_for_system").first()
+    return (found[0], found[1]) if found else (None, None)
+
+
 def conversation(session_id: str) -> list[dict[str, str]]:
     """The session as chat messages for the LLM (the assistant sees its own tags)."""
     result: list[dict[str, str]] = []
@@ -68,119 +78,6 @@ def conversation(session_id: str) -> list[dict[str, str]]:
     return result
 
 
-# --- user messages -------------------------------------------------------------------------------
-
-
-@dataclass
-class PostedMessage:
-    message: Message
-    created: bool
-    processing: bool  # the same message_id is still being handled: the original answers "processing"
-
-
-def _find_existing(session: Session, message_id: str, message_pk: int | None) -> Message | None:
-    query = Message.objects.select_for_update().filter(session=session, sender=Sender.USER)
-    if message_pk is not None:
-        found = query.filter(pk=message_pk).first()
-        if found is not None:
-            return found
-    return query.filter(message__message_id=message_id).first()
-
-
-def running_execution(session: Session, user_task_execution_pk: int | None) -> UserTaskExecution | None:
-    executions = UserTaskExecution.objects.select_related("user_task__task").filter(
-        session=session, deleted_by_user__isnull=True
-    )
-    if user_task_execution_pk is not None:
-        return executions.filter(pk=user_task_execution_pk).first()
-    return executions.order_by("-id").first()
-
-
-@transaction.atomic
-def post_user_message(
-    user: User,
-    session: Session,
-    *,
-    message_id: str,
-    text: str | None = None,
-    audio_file: str | None = None,
-    message_date: datetime | None = None,
-    message_pk: int | None = None,
-    user_task_execution_pk: int | None = None,
-    options: dict[str, Any] | None = None,
-) -> PostedMessage:
-    """Store a user's chat message and start the assistant's answer; a retry starts nothing twice.
-
-    The same ``message_id`` (or ``message_pk``) again returns the stored message; a message in
-    error state is cleared and its generation re-queued. Audio is transcribed by the worker.
-    """
-    # Serialize concurrent retries of one message on the session row.
-    Session.objects.select_for_update().filter(pk=session.pk).first()
-    existing = _find_existing(session, message_id, message_pk)
-    if existing is not None:
-        generation = Generation.objects.filter(user_message=existing).first()
-        if existing.in_error_state is not None or (generation and generation.status == Generation.Status.FAILED):
-            Message.objects.filter(pk=existing.pk).update(in_error_state=None)
-            if generation is not None:
-                Generation.objects.filter(pk=generation.pk).update(status=Generation.Status.PENDING, error="")
-                _enqueue(generation.pk)
-            existing.refresh_from_db()
-        processing = "text" not in (existing.message or {})
-        return PostedMessage(existing, created=False, processing=processing)
-
-    execution = running_execution(session, user_task_execution_pk)
-    if user_task_execution_pk is not None and execution is None:
-        raise UserTaskExecution.DoesNotExist("user_task_execution_pk is not an execution of this session")
-    content: dict[str, Any] = {"message_id": message_id}
-    if text is not None:
-        content["text"] = text
-    if audio_file is not None:
-        content["audio_file"] = audio_file
-    if execution is not None:
-        content["user_task_execution_pk"] = execution.pk
-    message = Message.objects.create(
-        session=session,
-        sender=Sender.USER,
-        event_name="user_message",
-        message=content,
-        message_date=message_date or timezone.now(),
-    )
-    message.message = {**content, "message_pk": message.pk}
-    message.save(update_fields=["message"])
-    delivery.record_event(session.pk, events.USER_MESSAGE_RECEPTION, {"success": text or "", "session_id": session.pk})
-    if execution is not None:
-        from apps.executions import services as executions
-
-        executions.mark_started(execution)
-    generation = Generation.objects.create(
-        session=session,
-        kind=Generation.Kind.REPLY,
-        user_message=message,
-        user_task_execution=execution,
-        options=options or {},
-    )
-    _enqueue(generation.pk)
-    return PostedMessage(message, created=True, processing=False)
-
-
-def start_form_run(execution: UserTaskExecution, options: dict[str, Any] | None = None) -> Generation:
-    """Queue the first answer of an instruct task started from its form (once per execution)."""
-    generation, created = Generation.objects.get_or_create(
-        user_task_execution=execution,
-        kind=Generation.Kind.FORM,
-        defaults={"session_id": execution.session_id, "options": options or {}},
-    )
-    if created:
-        _enqueue(generation.pk)
-    return generation
-
-
-def _enqueue(generation_pk: int) -> None:
-    from apps.chat.tasks import generate_reply
-
-    transaction.on_commit(lambda: generate_reply.delay(generation_pk))
-
-
 # --- running a generation (worker side) ----------------------------------------------------------
 
 
@@ -189,8 +86,6 @@ def claim_generation(generation_pk: int) -> Generation | None:
     ``GenerationBusy`` while a live worker holds it."""
     now = timezone.now()
     claimable = Q(status=Generation.Status.PENDING) | Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - LEASE)
-    from django.db.models import F
-
     claimed = Generation.objects.filter(claimable, pk=generation_pk).update(
         status=Generation.Status.RUNNING, claimed_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
@@ -215,24 +110,6 @@ def release(generation_pk: int) -> None:
     )
 
 
-def run_generation(generation_pk: int) -> None:
-    """Produce the assistant's answer for a generation (idempotent; see ``claim_generation``)."""
-    from apps.chat.assistants import answer
-    from apps.llm.errors import LLMRetryableError
-
-    generation = claim_generation(generation_pk)
-    if generation is None:
-        return
-    try:
-        answer(generation)
-    except LLMRetryableError:
-        release(generation.pk)
-        raise
-    except Exception as exc:
-        logger.exception("generation %s failed", generation.pk)
-        fail_generation(generation, f"{type(exc).__name__}: {exc}")
-
-
 @transaction.atomic
 def fail_generation(generation: Generation, error: str) -> None:
     """Record a failed turn: error message in the session, ``error`` event, message in error state."""
@@ -240,28 +117,31 @@ def fail_generation(generation: Generation, error: str) -> None:
     Generation.objects.filter(pk=generation.pk).update(
         status=Generation.Status.FAILED, error=error, finished_at=timezone.now()
     )
-    payload: dict[str, Any] = {"error": error, "session_id": generation.session_id}
+    payload = events.error(
+        error,
+        generation.session_id,
+        user_message_pk=generation.user_message_id,
+        user_task_execution_pk=generation.user_task_execution_id,
+    )
     if generation.user_message_id is not None:
-        payload["user_message_pk"] = generation.user_message_id
         Message.objects.filter(pk=generation.user_message_id).update(in_error_state=timezone.now())
-    if generation.user_task_execution_id is not None:
-        payload["user_task_execution_pk"] = generation.user_task_execution_id
     Message.objects.create(session_id=generation.session_id, sender=Sender.MOJO, event_name="error", message=payload)
     delivery.record_event(generation.session_id, events.ERROR, payload)
 
 
 @transaction.atomic
-def finish_generation(generation: Generation, message_content: dict[str, Any], *, draft: bool) -> Message:
+def finish_generation(generation: Generation, message_content: events.MessageContent, *, draft: bool) -> Message:
     """Store the assistant's message and its event; mark the generation done (one transaction)."""
     locked = Generation.objects.select_for_update().get(pk=generation.pk)
     if locked.status != Generation.Status.RUNNING:
         raise GenerationBusy(f"generation {generation.pk} was taken over")  # lost the lease
     event = events.DRAFT_MESSAGE if draft else events.MOJO_MESSAGE
     message = Message.objects.create(
-        session_id=generation.session_id, sender=Sender.MOJO, event_name=event, message=message_content
+        session_id=generation.session_id, sender=Sender.MOJO, event_name=event, message=dict(message_content)
     )
-    payload = {**message_content, "session_id": generation.session_id, "message_pk": message.pk, "audio": False}
-    message.message = payload
+    build = events.draft_message if draft else events.mojo_message
+    payload = build(message_content, session_id=generation.session_id, message_pk=message.pk)
+    message.message = dict(payload)
     message.save(update_fields=["message"])
     Generation.objects.filter(pk=generation.pk).update(
         status=Generation.Status.DONE, finished_at=timezone.now(), result_message=message, error=""
@@ -284,69 +164,11 @@ def finish_generation_without_message(generation: Generation) -> None:
     transaction.on_commit(lambda: delivery.clear_partial(generation.session_id))
 
 
-# --- text-edit actions ---------------------------------------------------------------------------
-
-
-class TextEditNotApplicable(Exception):
-    """The action is unknown or applies to no text type."""
-
-
-@transaction.atomic
-def start_text_edit(
-    user: User, *, produced_text_version_pk: int, text_edit_action_pk: int, platform: str, message_pk: int | None
-) -> Message:
-    """Queue a text-edit action on one of the user's produced text versions; the user's click is
-    stored as a chat message (the action's name). A retry with ``message_pk`` starts nothing new."""
-    from apps.catalog.models import TextEditAction
-    from apps.executions.models import ProducedTextVersion
-    from apps.executions.services import displayed_data
-
-    version = (
-        ProducedTextVersion.objects.select_related("produced_text__user_task_execution")
-        .filter(pk=produced_text_version_pk, produced_text__user=user, produced_text__deleted_by_user__isnull=True)
-        .first()
-    )
-    if version is None:
-        raise ProducedTextVersion.DoesNotExist("produced_text_version_pk: not found")
-    action = TextEditAction.objects.filter(pk=text_edit_action_pk, text_type_associations__isnull=False).first()
-    if action is None:
-        raise TextEditNotApplicable("text_edit_action_pk: unknown action or linked to no text type")
-    produced_text = version.produced_text
-    execution = produced_text.user_task_execution
-    session_id = produced_text.session_id or (execution.session_id if execution else None)
-    if session_id is None:
-        raise TextEditNotApplicable("produced_text_version_pk: this text belongs to no session")
-    if message_pk is not None:
-        retried = Message.objects.filter(pk=message_pk, session_id=session_id, sender=Sender.USER).first()
-        if retried is not None and Generation.objects.filter(user_message=retried).exists():
-            return retried
-    name = displayed_data(action.displayed_data.all(), user.language_code)
-    content: dict[str, Any] = {"text": name.name if name else action.prompt_file_name}
-    if execution is not None:
-        content["user_task_execution_pk"] = execution.pk
-    message = Message.objects.create(
-        session_id=session_id, sender=Sender.USER, event_name="user_message", message=content
-    )
-    message.message = {**content, "message_pk": message.pk}
-    message.save(update_fields=["message"])
-    generation = Generation.objects.create(
-        session_id=session_id,
-        kind=Generation.Kind.TEXT_EDIT,
-        user_message=message,
-        user_task_execution=execution,
-        produced_text_version=version,
-        text_edit_action=action,
-        options={"platform": platform},
-    )
-    _enqueue(generation.pk)
-    return message
-
-
 # --- proper nouns (POST /vocabulary) ---------------------------------------------------------------
 
 
-class NothingToTag(Exception):
-    """The message has no text to tag."""
+class NothingToTag(Missing):
+    """The message has no text to tag (404, like the original's missing message)."""
 
 
 def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
@@ -357,9 +179,10 @@ def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
     """
     message = Message.objects.filter(pk=message_pk, session__user=user, session__deleted_by_user=False).first()
     if message is None:
-        raise Message.DoesNotExist("message_pk: not found")
+        raise Missing("message_pk: not found")
     if not (message.message or {}).get("text"):
         raise NothingToTag("message_pk: this message has no text")
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.chat.tasks import tag_proper_nouns
 
     transaction.on_commit(lambda: tag_proper_nouns.delay(message.pk))
@@ -369,21 +192,18 @@ def request_proper_noun_tagging(user: User, message_pk: int) -> Message:
 def tag_proper_nouns(message_pk: int) -> str | None:
     """Rewrite a message's text with its proper nouns starred; tell the session. Running it again
     re-tags the same text (stars are stripped first), so a redelivery changes nothing visible."""
-    from apps.accounts.models import UserVocabulary
-    from apps.llm import services as llm
-
     message = Message.objects.select_related("session").filter(pk=message_pk).first()
     if message is None or not (message.message or {}).get("text"):
         return None
     session = message.session
     original = str(message.message["text"]).replace("*", "")
     vocabulary = list(UserVocabulary.objects.filter(user_id=session.user_id).values_list("word", flat=True))
-    execution = running_execution(session, message.message.get("user_task_execution_pk"))
+    execution_pk, task_name = execution_context(session, message.message.get("user_task_execution_pk"))
     result = llm.chat(
         llm.render_prompt("chat/proper_nouns_tagger", transcription=original, vocabulary=vocabulary),
         user_id=session.user_id,
-        execution_pk=execution.pk if execution else None,
-        task_name=execution.user_task.task.name_for_system if execution else None,
+        execution_pk=execution_pk,
+        task_name=task_name,
         max_tokens=2000,
     )
     tagged = result.text.strip() or original
@@ -394,8 +214,6 @@ def tag_proper_nouns(message_pk: int) -> str | None:
         locked.message = content
         locked.save(update_fields=["message"])
         delivery.record_event(
-            session.pk,
-            events.PROPER_NOUNS_TAGGED,
-            {"message_pk": message_pk, "tagged_text": tagged, "session_id": session.pk},
+            session.pk, events.PROPER_NOUNS_TAGGED, events.proper_nouns_tagged(message_pk, tagged, session.pk)
         )
     return tagged

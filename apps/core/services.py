@@ -1,12 +1,16 @@
-"""Health of the parts the platform needs: database, Redis, broker, workers."""
+"""Health of the parts the platform needs: database, Redis, broker, workers; the providers in use."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import connection
+
+from celery_app import app
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +25,6 @@ def _check_database() -> dict[str, Any]:
 
 
 def _check_redis() -> dict[str, Any]:
-    import redis
-
     client = redis.Redis.from_url(
         settings.REDIS_URL, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
     )
@@ -34,8 +36,6 @@ def _check_redis() -> dict[str, Any]:
 
 
 def _check_broker() -> dict[str, Any]:
-    from celery_app import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=int(CHECK_TIMEOUT))
         transport = conn.transport_cls
@@ -43,8 +43,6 @@ def _check_broker() -> dict[str, Any]:
 
 
 def _check_workers() -> dict[str, Any]:
-    from celery_app import app
-
     replies = app.control.ping(timeout=CHECK_TIMEOUT) or []
     names = sorted(name for reply in replies for name in reply)
     return {"ok": bool(names), "count": len(names), "names": names}
@@ -58,10 +56,11 @@ CHECKS = {
 }
 
 
-def check_health() -> tuple[bool, dict[str, Any]]:
-    """Run every check; a part that raises is reported down with the error text."""
+def check_health(extra: Mapping[str, Callable[[], dict[str, Any]]] | None = None) -> tuple[bool, dict[str, Any]]:
+    """Run every check, then the caller's ``extra`` ones (core knows no provider: the route adds
+    the LLM layer's); a part that raises is reported down with the error text."""
     report: dict[str, Any] = {}
-    for name, check in CHECKS.items():
+    for name, check in {**CHECKS, **(extra or {})}.items():
         try:
             report[name] = check()
         except Exception as exc:  # any failure means "down"; the text tells the operator why

@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class Supervisor:
                 child.next_start = 0.0
                 self._spawn(child)
 
-    def run_until_signalled(self) -> None:
+    def run_until_signalled(self, tick: Callable[[], None] | None = None) -> None:
+        """Supervise until SIGINT/SIGTERM, calling ``tick`` (e.g. a readiness probe) each round."""
+
         def _stop(signum: int, _frame: object) -> None:
             logger.info("received %s, stopping", signal.Signals(signum).name)
             self.stopping = True
@@ -78,6 +80,8 @@ class Supervisor:
         signal.signal(signal.SIGTERM, _stop)
         while not self.stopping:
             self.poll()
+            if tick is not None:
+                tick()
             time.sleep(0.5)
 
     def stop(self) -> None:

@@ -2,57 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from apps.catalog.models import Task, TaskPredefinedActionAssociation, TextEditAction
-from apps.executions.models import ProducedTextVersion, UserTask, UserTaskExecution
-from apps.executions.services import displayed_data
-
-
-def predefined_actions(task: Task, language: str | None) -> list[dict[str, Any]]:
-    """``[{task_pk, name, button_text, message_prefix}]``: the tasks a result offers to chain."""
-    associations = TaskPredefinedActionAssociation.objects.filter(task=task).prefetch_related("displayed_data")
-    actions = []
-    for association in associations.order_by("id"):
-        data = displayed_data(association.displayed_data.all(), language)
-        content = (data.displayed_data if data else None) or {}
-        actions.append(
-            {
-                "task_pk": association.predefined_action_id,
-                "name": content.get("name"),
-                "button_text": content.get("button_text"),
-                "message_prefix": content.get("message_prefix"),
-            }
-        )
-    return actions
-
-
-def text_edit_actions(task: Task, language: str | None) -> list[dict[str, Any]]:
-    """``[{text_edit_action_pk, name, description, emoji}]`` offered for the task's output type."""
-    if task.output_text_type_id is None:
-        return []
-    actions = (
-        TextEditAction.objects.filter(text_type_associations__text_type_id=task.output_text_type_id)
-        .prefetch_related(Prefetch("displayed_data"))
-        .order_by("id")
-        .distinct()
-    )
-    result = []
-    for action in actions:
-        data = displayed_data(action.displayed_data.all(), language)
-        result.append(
-            {
-                "text_edit_action_pk": action.pk,
-                "name": data.name if data else None,
-                "description": data.description if data else None,
-                "emoji": action.emoji,
-            }
-        )
-    return result
-
+from apps.catalog.models import Task, TaskDisplayedData, TaskPlatformAssociation
+from apps.catalog.selectors import (
+    displayed_data,
+    predefined_actions_by_task,
+    task_names,
+    text_edit_actions_by_text_type,
+    workflow_steps_by_task,
+)
+from apps.executions.models import ProducedText, ProducedTextVersion, UserTask, UserTaskExecution
 
 # --- routes: user tasks, execution lists and produced texts (read side, no N+1) ------------------
 #
@@ -64,121 +30,16 @@ def text_edit_actions(task: Task, language: str | None) -> list[dict[str, Any]]:
 def local_iso(value: Any, timezone_offset: int | None) -> str | None:
     """An aware datetime as ISO 8601 in the user's time zone (``timezone_offset`` follows the JS
     convention: minutes to add to local time to get UTC), labelled with the right offset."""
-    from datetime import timedelta
-    from datetime import timezone as dt_timezone
-
     if value is None:
         return None
     return value.astimezone(dt_timezone(timedelta(minutes=-(timezone_offset or 0)))).isoformat()
-
-
-def workflow_steps_by_task(task_ids: Iterable[int], language: str | None) -> dict[int, list[dict[str, Any]]]:
-    """``{task_pk: [{workflow_step_pk, step_name_for_user, step_definition_for_user}]}`` by rank."""
-    from apps.catalog.models import WorkflowStep
-
-    ids = set(task_ids)
-    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    if not ids:
-        return result
-    steps = WorkflowStep.objects.filter(task_id__in=ids).prefetch_related("displayed_data").order_by("rank", "id")
-    for step in steps:
-        data = displayed_data(step.displayed_data.all(), language)
-        result[step.task_id].append(
-            {
-                "workflow_step_pk": step.pk,
-                "step_name_for_user": data.name_for_user if data else None,
-                "step_definition_for_user": data.definition_for_user if data else None,
-            }
-        )
-    return result
-
-
-def predefined_actions_by_task(task_ids: Iterable[int], language: str | None) -> dict[int, list[dict[str, Any]]]:
-    """``predefined_actions`` for many tasks in two queries."""
-    ids = set(task_ids)
-    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    if not ids:
-        return result
-    associations = (
-        TaskPredefinedActionAssociation.objects.filter(task_id__in=ids)
-        .prefetch_related("displayed_data")
-        .order_by("id")
-    )
-    for association in associations:
-        data = displayed_data(association.displayed_data.all(), language)
-        content = (data.displayed_data if data else None) or {}
-        result[association.task_id].append(
-            {
-                "task_pk": association.predefined_action_id,
-                "name": content.get("name"),
-                "button_text": content.get("button_text"),
-                "message_prefix": content.get("message_prefix"),
-            }
-        )
-    return result
-
-
-def text_edit_actions_by_text_type(
-    text_type_ids: Iterable[int | None], language: str | None
-) -> dict[int, list[dict[str, Any]]]:
-    """``text_edit_actions`` for many output text types in two queries."""
-    from apps.catalog.models import TextEditActionTextTypeAssociation
-
-    ids = {pk for pk in text_type_ids if pk is not None}
-    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    if not ids:
-        return result
-    associations = (
-        TextEditActionTextTypeAssociation.objects.filter(text_type_id__in=ids)
-        .select_related("text_edit_action")
-        .prefetch_related("text_edit_action__displayed_data")
-        .order_by("text_edit_action_id", "id")
-    )
-    for association in associations:
-        action = association.text_edit_action
-        actions = result[association.text_type_id]
-        if any(item["text_edit_action_pk"] == action.pk for item in actions):
-            continue
-        data = displayed_data(action.displayed_data.all(), language)
-        actions.append(
-            {
-                "text_edit_action_pk": action.pk,
-                "name": data.name if data else None,
-                "description": data.description if data else None,
-                "emoji": action.emoji,
-            }
-        )
-    return result
-
-
-def step_executions_by_execution(executions: Sequence[UserTaskExecution]) -> dict[int, list[dict[str, Any]]]:
-    """``step_executions`` of workflow executions, keyed by execution pk: the workflow engine's
-    step-execution JSON (``apps.workflows.selectors``; workflows.md).
-
-    TODO(workflow engine issue): the engine loads each execution's state on its own (a few queries
-    per workflow execution of the page); a bulk loader there would make workflow pages constant too.
-    """
-    if not executions:
-        return {}
-    from apps.workflows.selectors import step_executions_by_execution as workflow_step_executions
-
-    return workflow_step_executions(executions)
-
-
-def step_executions(execution: UserTaskExecution) -> list[dict[str, Any]]:
-    return step_executions_by_execution([execution])[execution.pk]
-
-
-def _task_names(task: Task, language: str | None) -> tuple[str | None, str | None]:
-    data = displayed_data(task.displayed_data.all(), language)
-    return (data.name_for_user, data.definition_for_user) if data else (None, None)
 
 
 def user_task_item(
     user_task: UserTask | None, task: Task, language: str | None, steps: list[dict[str, Any]], *, enabled: bool
 ) -> dict[str, Any]:
     """An item of ``GET /user_task``'s list (``task`` with its displayed data prefetched)."""
-    name, description = _task_names(task, language)
+    name, description = task_names(task, language)
     return {
         "user_task_pk": user_task.pk if user_task is not None else None,
         "task_pk": task.pk,
@@ -193,10 +54,6 @@ def user_task_item(
 
 def user_task_detail(user: Any, platform_id: int, user_task_pk: int) -> dict[str, Any] | None:
     """``GET /user_task?user_task_pk=``: the user's enabled task offered on the platform, or None."""
-    from django.db.models import Exists, OuterRef
-
-    from apps.catalog.models import TaskPlatformAssociation
-
     offered = TaskPlatformAssociation.objects.filter(task=OuterRef("task"), platform_id=platform_id)
     user_task = (
         UserTask.objects.filter(pk=user_task_pk, user=user, enabled=True)
@@ -209,7 +66,7 @@ def user_task_detail(user: Any, platform_id: int, user_task_pk: int) -> dict[str
         return None
     task = user_task.task
     language = user.language_code
-    name, description = _task_names(task, language)
+    name, description = task_names(task, language)
     return {
         "user_task_pk": user_task.pk,
         "task_pk": task.pk,
@@ -230,10 +87,6 @@ def user_task_list(user: Any, platform_id: int, *, offset: int, limit: int) -> l
     "teasing" tasks shown disabled: tasks whose user task was disabled, and tasks marked
     ``visible_for_teasing`` the user has no user task for. The teasing offset continues the
     enabled list's (offset minus the number of enabled tasks)."""
-    from django.db.models import Exists, OuterRef, Q, Subquery
-
-    from apps.catalog.models import TaskPlatformAssociation
-
     language = user.language_code
     offered = TaskPlatformAssociation.objects.filter(task=OuterRef("task"), platform_id=platform_id)
     enabled_query = UserTask.objects.filter(user=user, enabled=True).filter(Exists(offered))
@@ -270,11 +123,6 @@ def user_task_list(user: Any, platform_id: int, *, offset: int, limit: int) -> l
 def user_executions(user: Any) -> QuerySet[UserTaskExecution]:
     """The user's executions with what their JSON needs in the same query: task, to-do counts, the
     execution's produced text (the first not deleted), its latest version and its version count."""
-    from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-
-    from apps.executions.models import ProducedText, ProducedTextVersion
-
     produced_text = ProducedText.objects.filter(
         user_task_execution=OuterRef("pk"), deleted_by_user__isnull=True
     ).order_by("id")
@@ -297,13 +145,18 @@ def user_executions(user: Any) -> QuerySet[UserTaskExecution]:
 
 
 def executions_json(
-    executions: Sequence[UserTaskExecution], user: Any, *, single: bool = False
+    executions: Sequence[UserTaskExecution],
+    user: Any,
+    *,
+    step_runs: Mapping[int, list[dict[str, Any]]],
+    single: bool = False,
 ) -> list[dict[str, Any]]:
     """The execution JSON of ``GET /user_task_execution`` for rows of ``user_executions`` (a fixed
     number of queries for the whole page). ``single`` adds ``deleted_by_user`` and, for instruct
-    tasks, ``steps``/``step_executions`` as null like the original's single form."""
-    from apps.catalog.models import TaskDisplayedData
+    tasks, ``steps``/``step_executions`` as null like the original's single form.
 
+    ``step_runs`` are the workflow executions' ``step_executions`` (by execution pk), read by the
+    caller from ``apps.workflows.selectors``: workflows sit above executions in the layer order."""
     if not executions:
         return []
     language = user.language_code
@@ -315,8 +168,6 @@ def executions_json(
     edit_actions = text_edit_actions_by_text_type((task.output_text_type_id for task in tasks.values()), language)
     workflow_tasks = [pk for pk, task in tasks.items() if task.type == "workflow"]
     steps = workflow_steps_by_task(workflow_tasks, language)
-    workflow_executions = [e for e in executions if e.user_task.task.type == "workflow"]
-    step_runs = step_executions_by_execution(workflow_executions) if workflow_executions else {}
     version_pks = [e.latest_version_pk for e in executions if e.latest_version_pk]  # type: ignore[attr-defined]
     latest = ProducedTextVersion.objects.filter(pk__in=version_pks).defer("embedding")
     versions = {v.pk: v for v in latest} if version_pks else {}
@@ -383,8 +234,6 @@ def produced_text_json(version: ProducedTextVersion) -> dict[str, Any]:
 
 def latest_versions_of_user(user: Any) -> QuerySet[ProducedTextVersion]:
     """The latest version of each of the user's not deleted produced texts, newest first."""
-    from django.db.models import OuterRef, Subquery
-
     latest = ProducedTextVersion.objects.filter(produced_text_id=OuterRef("produced_text_id")).order_by(
         "-creation_date", "-id"
     )

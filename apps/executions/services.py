@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.chat import delivery, events
+from apps.chat.services import conversation
+from apps.core.errors import Invalid
+from apps.core.user_files import FILE_INPUTS, MAX_FILE_BYTES, safe_filename, session_dir
 from apps.executions.models import ProducedText, ProducedTextVersion, UserTaskExecution
+from apps.llm import services as llm
+from apps.llm import tags
 
 logger = logging.getLogger(__name__)
 
 
-class InputError(ValueError):
-    """A form input that does not fit the task's input spec; ``field`` names it for the client."""
+class InputError(Invalid):
+    """A form input that does not fit the task's input spec (400); ``field`` names it for the
+    client, in ``error`` (``"<field>: <message>"``) and in ``fields``."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", fields={field: [message]})
         self.field = field
-        self.message = message
+        self.reason = message
 
 
 # --- produced texts ----------------------------------------------------------------------------
@@ -49,10 +54,10 @@ def save_produced_text_version(
     session_id: str | None = None,
     produced_text: ProducedText | None = None,
     text_type_id: int | None = None,
-    embed: bool = True,
 ) -> ProducedTextVersion:
     """Add a version: to ``produced_text`` when given, else to the execution's text (an edit), else
-    to a new produced text. The text type is the task's output type, else the previous version's."""
+    to a new produced text. The text type is the task's output type, else the previous version's.
+    Its embedding is computed by a worker once the transaction commits."""
     if produced_text is None and execution is not None:
         produced_text = execution_produced_text(execution)
     previous = latest_version(produced_text) if produced_text is not None else None
@@ -69,23 +74,42 @@ def save_produced_text_version(
     version = ProducedTextVersion.objects.create(
         produced_text=produced_text, title=title, production=production, text_type_id=text_type_id
     )
-    if embed:
-        transaction.on_commit(lambda: embed_version(version, user_id))
+    request_embedding(version.pk)
     return version
 
 
-def embed_version(version: ProducedTextVersion, user_id: str) -> None:
-    """Embed ``title\\n\\nproduction``; a failure leaves the embedding empty (search degrades only)."""
-    from apps.llm import services as llm
+def request_embedding(version_pk: int) -> None:
+    """Queue the embedding of a version on the ``background`` queue, after commit (never computed
+    in the web request that saved the text)."""
+    # The task module imports this one (task ↔ service): the task is looked up when called.
+    from apps.executions.tasks import embed_produced_text_version
 
+    transaction.on_commit(lambda: embed_produced_text_version.delay(version_pk))
+
+
+def embed_version(version_pk: int) -> bool:
+    """Embed ``title\\n\\nproduction`` of a version that has no embedding yet; returns whether it
+    stored one. Retryable LLM errors propagate (the task retries them); any other failure leaves
+    the embedding empty (search degrades only, the text is never lost for it)."""
+    version = (
+        ProducedTextVersion.objects.select_related("produced_text")
+        .filter(pk=version_pk, embedding__isnull=True)
+        .first()
+    )
+    if version is None:
+        return False  # gone, or embedded by an earlier delivery of the same task
+    text = f"{version.title or ''}\n\n{version.production}"
     try:
-        vector = llm.embed([f"{version.title or ''}\n\n{version.production}"], user_id=user_id, label="produced_text")
-        ProducedTextVersion.objects.filter(pk=version.pk).update(embedding=vector[0])
-    except Exception as exc:  # embedding is an optional enrichment; never lose the text for it
-        logger.warning("embedding of produced text version %s failed: %s", version.pk, exc)
+        vector = llm.embed([text], user_id=version.produced_text.user_id, label="produced_text")
+    except llm.RETRYABLE_ERRORS:
+        raise
+    except Exception as exc:  # an optional enrichment: a terminal failure is logged, not retried
+        logger.warning("embedding of produced text version %s failed: %s", version_pk, exc)
+        return False
+    return bool(ProducedTextVersion.objects.filter(pk=version_pk, embedding__isnull=True).update(embedding=vector[0]))
 
 
-def version_payload(version: ProducedTextVersion) -> dict[str, Any]:
+def version_payload(version: ProducedTextVersion) -> events.MessageContent:
     """The produced-text fields of a ``draft_message``."""
     title = version.title or ""
     return {
@@ -98,19 +122,11 @@ def version_payload(version: ProducedTextVersion) -> dict[str, Any]:
     }
 
 
-def after_draft(execution: UserTaskExecution) -> None:
-    """A draft was delivered: the execution ends now (again), consumes its purchase, gets a title."""
-    UserTaskExecution.objects.filter(pk=execution.pk).update(end_date=timezone.now())
-    from apps.products.services import consume_purchase_for_execution
-
-    consume_purchase_for_execution(execution)
-    request_title(execution)
-
-
 def request_title(execution: UserTaskExecution) -> None:
     """Queue the title and summary once the execution has something to summarise (no title yet)."""
     if execution.title:
         return
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.executions.tasks import generate_title_and_summary
 
     transaction.on_commit(lambda: generate_title_and_summary.delay(execution.pk))
@@ -124,27 +140,16 @@ def set_title_and_summary(execution_pk: int, title: str, summary: str) -> bool:
     )
     if updated:
         execution = UserTaskExecution.objects.get(pk=execution_pk)
-        from apps.chat import delivery, events
-
         delivery.record_event(
             execution.session_id,
             events.USER_TASK_EXECUTION_TITLE,
-            {
-                "title": title[:255],
-                "summary": summary,
-                "user_task_execution_pk": execution_pk,
-                "session_id": execution.session_id,
-            },
+            events.execution_title(title[:255], summary, execution_pk, execution.session_id),
         )
     return bool(updated)
 
 
 def generate_title_and_summary(execution_pk: int) -> None:
     """Ask the LLM for a title and summary of the execution (skipped when it already has a title)."""
-    from apps.chat.services import conversation
-    from apps.llm import services as llm
-    from apps.llm import tags
-
     execution = (
         UserTaskExecution.objects.select_related("user_task__task", "user_task__user").filter(pk=execution_pk).first()
     )
@@ -182,34 +187,12 @@ def mark_started(execution: UserTaskExecution) -> bool:
     if not UserTaskExecution.objects.filter(pk=execution.pk, start_date__isnull=True).update(start_date=now):
         return False
     execution.start_date = now
-    from apps.chat import delivery, events
-
     delivery.record_event(
         execution.session_id,
         events.USER_TASK_EXECUTION_START,
-        {"start_date": now.isoformat(), "user_task_execution_pk": execution.pk, "session_id": execution.session_id},
+        events.execution_start(now, execution.pk, execution.session_id),
     )
     return True
-
-
-FILE_INPUTS = {
-    "image": ("images", {".png", ".jpg", ".jpeg", ".gif", ".webp"}),
-    "multiple_images": ("images", {".png", ".jpg", ".jpeg", ".gif", ".webp"}),
-    "audio_file": ("audio_files", {".mp3", ".m4a", ".wav", ".webm", ".ogg", ".mp4", ".mpeg", ".mpga"}),
-    "video": ("videos", {".mp4", ".mov", ".webm", ".mkv"}),
-}
-MAX_FILE_BYTES = {"images": 10 * 1024 * 1024, "audio_files": 50 * 1024 * 1024, "videos": 200 * 1024 * 1024}
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def session_dir(user_id: str, session_id: str) -> Path:
-    """The session's folder of user files, laid out as the original: <data>/users/<user>/<session>."""
-    return Path(settings.DATA_DIR) / "users" / user_id / session_id
-
-
-def safe_filename(name: str) -> str:
-    cleaned = _SAFE_NAME.sub("_", Path(name).name).strip("._")
-    return cleaned or "file"
 
 
 def check_upload(kind: str, upload: UploadedFile, field: str) -> str:
@@ -288,75 +271,6 @@ def fill_inputs(
         ]
         item["value"] = names if kind == "multiple_images" else names[0]
     return spec
-
-
-# --- creating and running executions ---------------------------------------------------------------
-
-
-def displayed_data(items: Any, language: str | None) -> Any:
-    """The item of a ``*_displayed_data`` set in ``language``, falling back to English, then any."""
-    rows = list(items)
-    for code in (language, "en"):
-        for row in rows:
-            if row.language_code == code:
-                return row
-    return rows[0] if rows else None
-
-
-@transaction.atomic
-def create_execution(
-    user: Any,
-    user_task: Any,
-    *,
-    platform: str | None = "webapp",
-    predefined_action_from: UserTaskExecution | None = None,
-) -> UserTaskExecution:
-    """A new, not yet started execution of one of the user's tasks, with its own session.
-
-    Access is decided by the purchases service (``NoPurchase`` when no active purchase allows the
-    task); the inputs are the task's form in the user's language, each with ``value: null``.
-    """
-    from apps.chat.models import SessionMode
-    from apps.chat.services import create_session
-    from apps.products.services import check_can_start_task
-
-    check_can_start_task(user, user_task.task)
-    session = create_session(user, platform=platform, mode=SessionMode.FORM)
-    data = displayed_data(user_task.task.displayed_data.all(), user.language_code)
-    json_input = [dict(item, value=None) for item in ((data.json_input if data else None) or [])]
-    return UserTaskExecution.objects.create(
-        user_task=user_task,
-        session=session,
-        json_input_values=json_input,
-        predefined_action_from_user_task_execution=predefined_action_from,
-    )
-
-
-@transaction.atomic
-def run_from_form(
-    execution: UserTaskExecution,
-    inputs: Sequence[Mapping[str, Any]],
-    files: Mapping[str, UploadedFile] | None = None,
-    options: dict[str, Any] | None = None,
-) -> bool:
-    """Fill the form inputs, start the execution and queue its first answer. A repeated run of an
-    execution already started changes nothing and returns False."""
-    from apps.catalog.models import TaskType
-    from apps.chat.services import start_form_run
-
-    locked = UserTaskExecution.objects.select_for_update().select_related("user_task__task").get(pk=execution.pk)
-    if locked.start_date is not None:
-        return False
-    locked.json_input_values = fill_inputs(locked, inputs, files)
-    locked.save(update_fields=["json_input_values"])
-    mark_started(locked)
-    if locked.user_task.task.type == TaskType.WORKFLOW:
-        from apps.workflows.services import start as start_workflow
-
-        start_workflow(locked)  # the first step is queued after commit
-    else:
-        start_form_run(locked, options)
-    return True
 
 
 # --- execution management (routes) ---------------------------------------------------------------

@@ -26,6 +26,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from mojodex import guards
+
 PROVIDERS = {"openai", "azure", "mistral", "ollama", "fake", "local"}
 MISTRAL_BASE_URL = "https://api.mistral.ai/v1"
 OLLAMA_API_KEY = "ollama"  # Ollama ignores the key, the client needs one
@@ -210,14 +212,32 @@ LOCAL_EMBEDDING = ProviderConfig(section="local/hashing", provider="local", mode
 FAKE_STT = ProviderConfig(section="fake/whisper", provider="fake", model="whisper", api_model="whisper")
 
 
+def _configured_or_fake(setting: str, path: Path | None, fake: ProviderConfig) -> tuple[ProviderConfig, ...]:
+    """The file's sections; the offline stand-in only when ``MOJODEX_FAKE_PROVIDERS`` chose it."""
+    if path is not None:
+        return load_file(path)
+    if settings.LLM_FAKE_PROVIDERS:
+        return (fake,)
+    raise ImproperlyConfigured(guards.unconfigured_providers_message([setting]))
+
+
 def chat_providers() -> tuple[ProviderConfig, ...]:
-    """Chat models in order of preference; the offline fake provider when none is configured."""
-    return load_file(settings.LLM_MODELS_CONF) or (FAKE_CHAT,)
+    """Chat models in order of preference."""
+    return _configured_or_fake("MOJODEX_MODELS_CONF", settings.LLM_MODELS_CONF, FAKE_CHAT)
 
 
 def embedding_providers() -> tuple[ProviderConfig, ...]:
-    return load_file(settings.LLM_EMBEDDING_CONF) or (LOCAL_EMBEDDING,)
+    return _configured_or_fake("MOJODEX_EMBEDDING_CONF", settings.LLM_EMBEDDING_CONF, LOCAL_EMBEDDING)
 
 
 def stt_providers() -> tuple[ProviderConfig, ...]:
-    return load_file(settings.LLM_STT_CONF) or (FAKE_STT,)
+    return _configured_or_fake("MOJODEX_STT_CONF", settings.LLM_STT_CONF, FAKE_STT)
+
+
+def providers_in_use() -> dict[str, list[str]]:
+    """The sections each kind would try, in order: what ``/health`` reports."""
+    return {
+        "llm": [entry.section for entry in chat_providers()],
+        "embedder": [entry.section for entry in embedding_providers()],
+        "transcriber": [entry.section for entry in stt_providers()],
+    }

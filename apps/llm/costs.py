@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError
 
 from apps.llm.config import ProviderConfig
@@ -79,8 +80,6 @@ def record_call(record: CallRecord) -> LLMCall | None:
     """Store one call; never raises (accounting must not break the feature), returns None then."""
     if not settings.LLM_RECORD_CALLS:
         return None
-    from django.contrib.auth import get_user_model
-
     try:
         user_id = record.user_id
         if user_id is not None and not get_user_model().objects.filter(pk=user_id).exists():

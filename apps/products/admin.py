@@ -17,6 +17,7 @@ from apps.products.models import (
     ProductTask,
     Purchase,
 )
+from apps.products.services.purchases import activate_purchase, deactivate_purchase
 
 
 class ProductCategoryDisplayedDataInline(admin.TabularInline):
@@ -133,26 +134,20 @@ class PurchaseAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Purchase, form: Any, change: bool) -> None:
         """A purchase added here is activated at once (its tasks granted), like PUT /manual_purchase."""
-        from apps.products import services
-
         adding = not change
         if adding:
             obj.active = False
         super().save_model(request, obj, form, change)
         if adding and obj.user_id is not None:
-            services.activate_purchase(obj)
+            activate_purchase(obj)
 
     @admin.action(description="Activate (grant the product's tasks)")
     def activate(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
-        from apps.products import services
-
-        changed = sum(1 for purchase in queryset.filter(user__isnull=False) if services.activate_purchase(purchase))
+        changed = sum(1 for purchase in queryset.filter(user__isnull=False) if activate_purchase(purchase))
         self.message_user(request, f"{changed} purchase(s) activated.", messages.SUCCESS)
 
     @admin.action(description="Deactivate (revoke tasks no other purchase grants)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
-        from apps.products import services
-
         reason = f"deactivated in the admin by {request.user}"
-        changed = sum(1 for purchase in queryset if services.deactivate_purchase(purchase, reason=reason))
+        changed = sum(1 for purchase in queryset if deactivate_purchase(purchase, reason=reason))
         self.message_user(request, f"{changed} purchase(s) deactivated.", messages.SUCCESS)

@@ -1,21 +1,22 @@
 """The offer: product categories, products and profiles (backoffice edits) and what a user sees
-of them (GET /product_category, GET /purchase). Access rules are in ``services``."""
+of them (GET /product_category, GET /purchase). Access rules are in ``services.access``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from apps.accounts.models import User
 from apps.catalog.models import TaskDisplayedData
 from apps.core.errors import Conflict, Invalid, Missing
-from apps.products import services
+from apps.executions.models import UserTaskExecution
+from apps.notifications.services import notify_admins
+from apps.products.displayed import category_texts, product_name, product_task_names
 from apps.products.models import (
     Product,
     ProductCategory,
@@ -25,30 +26,15 @@ from apps.products.models import (
     ProductTask,
     Purchase,
 )
+from apps.products.services.kinds import ProductKind, product_kind, remaining_days, subscription_q
+from apps.products.services.purchases import deactivate_purchase, user_has_active_subscription
 
 logger = logging.getLogger(__name__)
 
 PRICE_CACHE_SECONDS = 3600
 
 
-def _pick(rows: Iterable[Any], language: str | None) -> Any:
-    rows = list(rows)
-    for code in (language, "en"):
-        for row in rows:
-            if row.language_code == code:
-                return row
-    return rows[0] if rows else None
-
-
 # --- categories ------------------------------------------------------------------------------------
-
-
-def category_texts(category: ProductCategory, language: str | None) -> dict[str, str]:
-    row = _pick(category.displayed_data.all(), language)
-    return {
-        "name": row.name_for_user if row else category.label,
-        "description": row.description_for_user if row else "",
-    }
 
 
 def visible_categories(language: str | None) -> list[dict[str, Any]]:
@@ -176,7 +162,7 @@ PRODUCT_FIELDS = ("free", "n_days_validity", "n_tasks_limit", "product_stripe_id
 def update_product(product_pk: int, changes: dict[str, Any], *, profile: bool = False) -> Product:
     """Partial update (status is not editable here). A profile stays a profile: free, no limits."""
     product = Product.objects.select_for_update().filter(pk=product_pk).first()
-    if product is None or (profile and services.product_kind(product) != services.ProductKind.PROFILE):
+    if product is None or (profile and product_kind(product) != ProductKind.PROFILE):
         raise Missing(f"{'profile' if profile else 'product'}_pk: not found")
     if profile:
         refused = [key for key in PRODUCT_FIELDS if key in changes]
@@ -201,19 +187,6 @@ def profiles() -> Any:
 
 
 # --- what a user sees -------------------------------------------------------------------------------
-
-
-def product_name(product: Product, language: str | None) -> str:
-    row = _pick(product.displayed_data.all(), language)
-    return row.name if row else (product.label or "")
-
-
-def product_task_names(product: Product, language: str | None) -> list[str]:
-    names = []
-    for association in product.product_tasks.all():
-        row = _pick(association.task.displayed_data.all(), language)
-        names.append(row.name_for_user if row else association.task.name_for_system)
-    return names
 
 
 def _with_offer_data(queryset: Any) -> Any:
@@ -242,7 +215,7 @@ def _purchase_item(purchase: Purchase, language: str | None, consumed: int) -> d
     product = purchase.product
     return {
         "product_name": product_name(product, language),
-        "remaining_days": services.remaining_days(purchase),
+        "remaining_days": remaining_days(purchase),
         "n_validity_days": product.n_days_validity,
         "n_tasks_limit": product.n_tasks_limit,
         "n_tasks_consumed": consumed,
@@ -252,10 +225,6 @@ def _purchase_item(purchase: Purchase, language: str | None, consumed: int) -> d
 
 
 def _consumption(purchases: list[Purchase]) -> dict[int, int]:
-    from django.db.models import Count
-
-    from apps.executions.models import UserTaskExecution
-
     rows = (
         UserTaskExecution.objects.filter(purchase__in=[p.pk for p in purchases])
         .values("purchase")
@@ -268,8 +237,6 @@ def current_purchases(user: User) -> list[dict[str, Any]]:
     """The user's active purchases, newest first. One that nothing paid for (not free, no
     backoffice id, no Stripe subscription or completed checkout, no Apple transaction) is reported
     to the admins and deactivated, as the original does."""
-    from apps.notifications.services import notify_admins
-
     purchases = list(
         Purchase.objects.filter(user=user, active=True)
         .prefetch_related(Prefetch("product", queryset=_with_offer_data(Product.objects.all())))
@@ -283,7 +250,7 @@ def current_purchases(user: User) -> list[dict[str, Any]]:
                 "URGENT: incorrect purchase",
                 f"Purchase {purchase.pk} of user {user.pk} is not free and has no payment reference; deactivated.",
             )
-            services.deactivate_purchase(purchase, reason="no payment reference")
+            deactivate_purchase(purchase, reason="no payment reference")
             continue
         items.append(_purchase_item(purchase, user.language_code, consumed.get(purchase.pk, 0)))
     return items
@@ -298,6 +265,7 @@ def stripe_price(product_stripe_id: str) -> str | None:
     cached = cache.get(key)
     if cached is not None:
         return cached or None
+    # Lazy: the stripe library takes over a second to import and only this call needs it here.
     import stripe
 
     try:
@@ -321,8 +289,8 @@ def purchasable_products(user: User) -> list[dict[str, Any]]:
     if user.product_category_id is None:
         return []
     products = Product.objects.filter(product_category_id=user.product_category_id, free=False, status="active")
-    if services.user_has_active_subscription(user.pk):
-        products = products.exclude(services.subscription_q())
+    if user_has_active_subscription(user.pk):
+        products = products.exclude(subscription_q())
     return [
         {
             "product_pk": product.pk,

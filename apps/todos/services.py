@@ -13,11 +13,12 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.errors import Invalid
 from apps.todos.models import Todo
 
 
-class TodoConflict(Exception):
-    """The todo is already done."""
+class TodoConflict(Invalid):
+    """The todo is already done (400, as the original answers)."""
 
 
 def user_todos(user: User) -> QuerySet[Todo]:

@@ -7,6 +7,9 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
+from apps.catalog.models import WorkflowStep
+from workflow_steps.registry import STEPS
+
 
 @register(Tags.database)
 def check_steps_resolve(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -16,9 +19,6 @@ def check_steps_resolve(app_configs: Any = None, databases: Any = None, **kwargs
     """
     if not databases:
         return []
-    from apps.catalog.models import WorkflowStep
-    from workflow_steps.registry import STEPS
-
     errors: list[CheckMessage] = []
     for alias in databases:
         try:

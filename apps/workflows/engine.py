@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import group
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,8 +32,9 @@ from apps.catalog.models import WorkflowStep
 from apps.chat import delivery
 from apps.chat import events as chat_events
 from apps.chat.models import Message, Sender
+from apps.executions import services as executions
 from apps.executions.models import UserTaskExecution
-from apps.workflows import selectors, state_message
+from apps.workflows import events, state_message
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution, UserWorkflowStepExecutionResult
 
 logger = logging.getLogger(__name__)
@@ -201,8 +203,7 @@ def advance(
 
 def enqueue(step_execution_pks: list[int]) -> None:
     """Queue the step executions after commit; several at once run in parallel (a Celery group)."""
-    from celery import group
-
+    # The task module imports the runner, which imports this one: the task is looked up when called.
     from apps.workflows.tasks import execute_step
 
     def send() -> None:
@@ -221,16 +222,15 @@ def notify_step(event: str, step_execution: UserWorkflowStepExecution, execution
     """Record a ``workflow_step_execution_*`` event with the step-execution JSON (sent after commit)."""
     step_execution.refresh_from_db()
     language = execution.user_task.user.language_code
-    payload = dict(selectors.step_json(step_execution, selectors.latest_result(step_execution), language))
-    payload["session_id"] = execution.session_id
-    delivery.record_event(execution.session_id, event, payload)
+    step = events.step_json(step_execution, events.latest_result(step_execution), language)
+    delivery.record_event(execution.session_id, event, events.step_execution_event(step, execution.session_id))
 
 
 def notify_error(execution: UserTaskExecution, error: str) -> None:
     delivery.record_event(
         execution.session_id,
         chat_events.ERROR,
-        {"error": error, "session_id": execution.session_id, "user_task_execution_pk": execution.pk},
+        chat_events.error(error, execution.session_id, user_task_execution_pk=execution.pk),
     )
 
 
@@ -261,8 +261,6 @@ def final_text(state: WorkflowState, current_plan: Plan) -> str:
 
 def end_workflow(state: WorkflowState, current_plan: Plan) -> None:
     """Save the workflow's result as its produced text and tell the session (reference §6)."""
-    from apps.executions import services as executions
-
     execution = state.execution
     add_state_message(state, current_plan, None)
     production = final_text(state, current_plan)
@@ -270,29 +268,27 @@ def end_workflow(state: WorkflowState, current_plan: Plan) -> None:
         user_id=execution.user_task.user_id, title="", production=production, execution=execution
     )
     title = version.title or ""
-    payload = {
-        "produced_text": production,
-        "produced_text_title": title,
-        "produced_text_pk": version.produced_text_id,
-        "produced_text_version_pk": version.pk,
-        "user_task_execution_pk": execution.pk,
-    }
+    payload = events.produced_text_event(
+        produced_text=production,
+        produced_text_title=title,
+        produced_text_pk=version.produced_text_id,
+        produced_text_version_pk=version.pk,
+        user_task_execution_pk=execution.pk,
+        session_id=execution.session_id,
+    )
+    stored = {key: value for key, value in payload.items() if key != "session_id"}
     Message.objects.create(
         session_id=execution.session_id,
         sender=Sender.MOJO,
         event_name=PRODUCED_TEXT_EVENT_NAME,
         message={
-            **payload,
+            **stored,
             "text": f"{title}\n{production}" if title else production,
             "text_with_tags": f"<execution><title>{title}</title><draft>{production}</draft></execution>",
         },
     )
     UserTaskExecution.objects.filter(pk=execution.pk).update(end_date=timezone.now())
-    delivery.record_event(
-        execution.session_id,
-        chat_events.WORKFLOW_EXECUTION_PRODUCED_TEXT,
-        {**payload, "session_id": execution.session_id},
-    )
+    delivery.record_event(execution.session_id, chat_events.WORKFLOW_EXECUTION_PRODUCED_TEXT, payload)
     logger.info("workflow execution %s ended (produced text version %s)", execution.pk, version.pk)
 
 

@@ -4,7 +4,7 @@ Every transaction that changes a workflow's steps (claim, result, validation, in
 restart, relaunch, chat instruction) takes it first, so decisions about the next steps are made one
 at a time and always see the previous decision committed. Taking it first also keeps one lock
 order everywhere (execution row → step rows → session event counter), so these transactions
-cannot deadlock each other; ``executions.services.run_from_form`` takes the same row first too.
+cannot deadlock each other; ``assistants.runs.run_from_form`` takes the same row first too.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ from apps.workflows.models import (
     UserWorkflowStepExecution,
     UserWorkflowStepExecutionResult,
 )
+from workflow_steps.base import LearnedInstruction, PastStep, StepContext, StepError
+from workflow_steps.registry import UnknownStep, get_step
 
 logger = logging.getLogger(__name__)
 
@@ -154,9 +156,6 @@ def run_step(step_execution_pk: int, worker: str) -> None:
         fail(claim, f"The language model is unavailable: {exc}")
         return
     except Exception as exc:
-        from workflow_steps.base import StepError
-        from workflow_steps.registry import UnknownStep
-
         if isinstance(exc, StepError | UnknownStep):
             fail(claim, str(exc))
         else:
@@ -168,9 +167,6 @@ def run_step(step_execution_pk: int, worker: str) -> None:
 
 def execute(claim: Claim) -> list[dict[str, Any]]:
     """Run the step's code with what it needs from the execution (no transaction held)."""
-    from workflow_steps.base import LearnedInstruction, PastStep, StepContext, StepError
-    from workflow_steps.registry import get_step
-
     se = UserWorkflowStepExecution.objects.select_related(
         "workflow_step", "user_task_execution__user_task__task", "user_task_execution__user_task__user"
     ).get(pk=claim.step_execution_pk)
@@ -280,6 +276,7 @@ def stale_step_executions(batch: int = 500) -> list[int]:
 
 def relaunch_stale_steps(batch: int = 500) -> list[int]:
     """Queue every stale step execution again (the claim decides; duplicates do nothing)."""
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.workflows.tasks import execute_step
 
     pks = stale_step_executions(batch)

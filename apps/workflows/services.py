@@ -17,6 +17,8 @@ from django.db import transaction
 from apps.catalog.models import TaskType
 from apps.chat import events as chat_events
 from apps.chat.models import Message, Sender
+from apps.core.errors import Conflict, Invalid, Missing
+from apps.executions import services as executions
 from apps.executions.models import UserTaskExecution
 from apps.workflows import engine
 from apps.workflows.locks import lock_execution
@@ -30,16 +32,23 @@ from apps.workflows.models import (
 logger = logging.getLogger(__name__)
 
 
-class WorkflowConflict(Exception):
+class WorkflowConflict(Conflict):
     """The action does not fit the step's state (answered 409 with this message)."""
 
 
-class NotAWorkflow(Exception):
+class NotAWorkflow(Invalid):
     """The execution is not one of a workflow task (answered 400)."""
 
 
-class InvalidResult(ValueError):
-    """An edited result that is not a non-empty list of JSON objects."""
+class InvalidResult(Invalid):
+    """An edited result that is not a non-empty list of JSON objects (400, named ``result``)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"result: {reason}", fields={"result": [reason]})
+
+
+class StepNotFound(Missing, UserWorkflowStepExecution.DoesNotExist):
+    """Not the user's step execution, or none (404: never reveal which)."""
 
 
 def owned_step_execution(user: Any, step_execution_pk: int) -> UserWorkflowStepExecution:
@@ -54,7 +63,7 @@ def owned_step_execution(user: Any, step_execution_pk: int) -> UserWorkflowStepE
         .first()
     )
     if found is None:
-        raise UserWorkflowStepExecution.DoesNotExist("user_workflow_step_execution_pk: not found")
+        raise StepNotFound("user_workflow_step_execution_pk: not found")
     return found
 
 
@@ -70,9 +79,7 @@ def start(execution: UserTaskExecution) -> list[UserWorkflowStepExecution]:
 
     Called inside the caller's transaction, the execution row locked (``run_from_form``).
     """
-    from apps.executions.services import request_title
-
-    request_title(execution)
+    executions.request_title(execution)
     return engine.advance(execution)
 
 
@@ -147,8 +154,6 @@ def restart(
 
     Raises ``NotAWorkflow``, ``WorkflowConflict`` or ``executions.services.InputError``.
     """
-    from apps.executions import services as executions
-
     locked = lock_execution(execution.pk)
     assert locked is not None
     if locked.user_task.task.type != TaskType.WORKFLOW:

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from apps.llm.errors import RETRYABLE_ERRORS
+from apps.workflows import runner
 
 
 @shared_task(
@@ -31,11 +32,9 @@ def execute_step(self, step_execution_pk: int) -> None:  # type: ignore[no-untyp
     backoff up to ``MOJODEX_WORKFLOW_STEP_MAX_ATTEMPTS`` runs of the step; any other failure is
     recorded on the step (``error_status``) and sent to the user.
     """
-    from apps.workflows.runner import StepBusy, run_step
-
     try:
-        run_step(step_execution_pk, worker=f"{self.request.hostname or 'local'}:{os.getpid()}")
-    except StepBusy as busy:
+        runner.run_step(step_execution_pk, worker=f"{self.request.hostname or 'local'}:{os.getpid()}")
+    except runner.StepBusy as busy:
         raise self.retry(exc=busy, countdown=settings.WORKFLOW_STEP_LEASE, max_retries=30) from None
 
 
@@ -43,6 +42,4 @@ def execute_step(self, step_execution_pk: int) -> None:  # type: ignore[no-untyp
 def relaunch_stale_steps() -> list[int]:
     """Beat sweep: queue again the steps whose worker died or whose message was lost. Safe to run
     twice: each queued step is claimed by at most one worker."""
-    from apps.workflows.runner import relaunch_stale_steps as sweep
-
-    return sweep()
+    return runner.relaunch_stale_steps()

@@ -8,6 +8,8 @@ import uuid
 import pytest
 
 from apps.accounts.models import Device, User, UserVocabulary
+from apps.accounts.services import delete_account
+from apps.accounts.signals import account_deleted
 from apps.executions.models import UserTask
 from apps.products.models import Purchase
 from tests.conftest import client_for
@@ -43,6 +45,28 @@ def test_it_deletes_an_account_by_disabling_and_anonymising_it(owner_client, own
     assert list(Device.objects.values_list("fcm_token", "valid")) == [("", False)]
     assert UserVocabulary.objects.count() == 0
     assert User.objects.get(pk=member.pk).is_active is True
+
+
+def test_it_keeps_the_purchases_when_the_deletion_fails_after_they_were_deactivated(owner, task):
+    """Products deactivate the purchases in a receiver of ``account_deleted``, inside the deletion's
+    transaction: a failure later in the deletion leaves the purchases (and the account) as they were."""
+    purchase = make_purchase(owner, make_product("trial", free=True, n_days=7, tasks=(task,)))
+
+    def fail_after_products(sender, user, **kwargs):
+        assert Purchase.objects.get(pk=purchase.pk).active is False  # products' receiver ran first
+        raise RuntimeError("deletion interrupted")
+
+    account_deleted.connect(fail_after_products, dispatch_uid="test.fail_after_products")
+    try:
+        with pytest.raises(RuntimeError):
+            delete_account(owner)
+    finally:
+        account_deleted.disconnect(dispatch_uid="test.fail_after_products")
+
+    assert Purchase.objects.get(pk=purchase.pk).active is True
+    assert list(UserTask.objects.filter(user=owner).values_list("enabled", flat=True)) == [True]
+    assert User.objects.get(pk=owner.pk).email == owner.email
+    assert User.objects.get(pk=owner.pk).is_active is True
 
 
 def test_it_revokes_the_deleted_accounts_tokens_and_frees_its_email(owner_client, owner, anonymous):

@@ -12,8 +12,8 @@ from tests.factories import ExecutionFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_it_sets_the_company_from_a_website_and_queues_its_learning(
-    owner_client, owner, celery_calls, django_capture_on_commit_callbacks
+def test_unit_sets_the_company_from_a_website_and_queues_its_learning(
+    owner_client, owner, broker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.put("/company", {"website_url": "  Acme.Example/ "}, format="json")
@@ -28,7 +28,7 @@ def test_it_sets_the_company_from_a_website_and_queues_its_learning(
     }
     assert company.website == "https://acme.example"
     assert User.objects.get(pk=owner.pk).company_id == company.pk
-    assert celery_calls == [("apps.accounts.tasks.learn_company_website", [owner.pk, company.pk], {})]
+    assert broker.run_bodies() == [("apps.accounts.tasks.learn_company_website", [owner.pk, company.pk], {})]
     learning = (company.__class__.objects.get(pk=company.pk).additional_info or {})["website_learning"]
     assert (learning["status"], learning["requested_by"]) == ("pending", owner.pk)
 
@@ -152,8 +152,8 @@ def test_it_refuses_vocabulary_to_anonymous(anonymous, owner):
     assert UserVocabulary.objects.count() == 1
 
 
-def test_it_queues_proper_noun_tagging_of_the_callers_message(
-    owner_client, member_client, owner, celery_calls, django_capture_on_commit_callbacks, monkeypatch
+def test_unit_queues_proper_noun_tagging_of_the_callers_message(
+    owner_client, member_client, owner, broker, django_capture_on_commit_callbacks, monkeypatch
 ):
     from apps.chat import services as chat
 
@@ -171,5 +171,5 @@ def test_it_queues_proper_noun_tagging_of_the_callers_message(
     assert response.json() == {"message_pk": message.pk, "status": "processing"}
     assert (other.status_code, other.json()) == (404, {"error": "message_pk: not found"})
     assert (empty.status_code, empty.json()) == (404, {"error": "message_pk: this message has no text"})
-    assert [c[0] for c in celery_calls] == ["apps.chat.tasks.tag_proper_nouns"]
+    assert broker.run_bodies() == [("apps.chat.tasks.tag_proper_nouns", [message.pk], {})]
     assert tagged == [message.pk]

@@ -141,8 +141,8 @@ def test_it_refuses_a_device_without_token_or_login(owner_client, anonymous):
     assert Device.objects.count() == 0
 
 
-def test_it_records_a_client_error_with_the_callers_session(
-    owner_client, owner, admin_receivers, django_capture_on_commit_callbacks
+def test_unit_records_a_client_error_with_the_callers_session(
+    broker, owner_client, owner, admin_receivers, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(user=owner)
 
@@ -150,6 +150,7 @@ def test_it_records_a_client_error_with_the_callers_session(
         response = owner_client.put(
             "/error", {"error": "crash in editor", "notify_admin": True, "session_id": session.pk}, format="json"
         )
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert response.json() == {"success": "Error logged"}
     error = Error.objects.get()

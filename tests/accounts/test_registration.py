@@ -16,9 +16,12 @@ pytestmark = pytest.mark.django_db
 NEW = {"datetime": "2026-01-01T10:00:00", "email": "new@example.com", "name": "Newt", "password": "newt-password-1"}
 
 
-def test_it_registers_a_user_and_answers_like_a_login(anonymous, admin_receivers, django_capture_on_commit_callbacks):
+def test_unit_registers_a_user_and_answers_like_a_login(
+    broker, anonymous, admin_receivers, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = anonymous.put("/user", NEW, format="json")
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert response.status_code == 200
     body = response.json()
@@ -82,13 +85,14 @@ def test_it_refuses_skip_user_validation_to_anyone_but_an_admin(anonymous, membe
 
 
 @pytest.mark.parametrize("client_fixture", ["backoffice_client", "admin_client"])
-def test_it_lets_an_admin_create_a_prevalidated_account_and_mails_a_password_link(
-    request, client_fixture, django_capture_on_commit_callbacks
+def test_unit_lets_an_admin_create_a_prevalidated_account_and_mails_a_password_link(
+    broker, request, client_fixture, django_capture_on_commit_callbacks
 ):
     client = request.getfixturevalue(client_fixture)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.put("/user", {**NEW, "skip_user_validation": True}, format="json")
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert response.status_code == 200
     assert response.json()["terms_and_conditions_agreed"] is True

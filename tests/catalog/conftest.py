@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from apps.catalog.demo import TASK_DEFINITIONS_DIR
+from apps.catalog.bundled import TASK_DEFINITIONS_DIR
 
 INSTRUCT: dict[str, Any] = {
     "datetime": "2026-11-24T10:00:00",

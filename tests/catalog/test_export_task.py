@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.catalog.demo import task_definition_files
+from apps.catalog.bundled import task_definition_files
 from apps.catalog.services import export_task_definition, import_task_definitions
 
 from .conftest import bundled_definition

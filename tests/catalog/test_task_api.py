@@ -347,6 +347,7 @@ def test_it_deletes_a_task_with_everything_that_describes_it(
 def test_it_refuses_to_delete_a_task_that_users_have_run(staff_client):
     execution = ExecutionFactory()
     task = execution.user_task.task
+    ProductTask.objects.create(product=Product.objects.create(label="pack", status="active", free=True), task=task)
     before = catalogue_counts()
 
     response = staff_client.delete(f"/task?task_pk={task.pk}")
@@ -357,3 +358,4 @@ def test_it_refuses_to_delete_a_task_that_users_have_run(staff_client):
     }
     assert catalogue_counts() == before
     assert UserTask.objects.filter(task=task).count() == 1
+    assert ProductTask.objects.filter(task=task).count() == 1  # whichever receiver ran first, rolled back

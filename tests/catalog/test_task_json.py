@@ -34,10 +34,10 @@ def test_it_refuses_callers_who_are_not_admins_and_stores_nothing(callers, calle
 
 
 @pytest.mark.parametrize("caller", ["staff", "backoffice"])
-def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, django_capture_on_commit_callbacks):
+def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, broker, django_capture_on_commit_callbacks):
     client = callers[caller]
 
-    with mock.patch.object(generate_task_json, "delay"), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         posted = client.post("/task_json", {"task_requirements": REQUIREMENTS}, format="json")
     read = client.get("/task_json", {"task_json_pk": posted.json()["task_json_pk"]})
 
@@ -45,16 +45,15 @@ def test_it_lets_staff_and_the_backoffice_secret_in(callers, caller, django_capt
 
 
 def test_it_stores_the_request_and_enqueues_its_generation_after_commit(
-    staff_client, django_capture_on_commit_callbacks
+    staff_client, broker, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(generate_task_json, "delay") as delay:
-        with django_capture_on_commit_callbacks() as callbacks:
-            response = staff_client.post(
-                "/task_json", {"datetime": "2026-11-24T10:00:00", "task_requirements": REQUIREMENTS}, format="json"
-            )
-            assert delay.call_count == 0
-        for callback in callbacks:
-            callback()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_client.post(
+            "/task_json", {"datetime": "2026-11-24T10:00:00", "task_requirements": REQUIREMENTS}, format="json"
+        )
+        assert broker.sent() == []
+    for callback in callbacks:
+        callback()
 
     request = TaskJsonRequest.objects.get()
     assert response.status_code == 202
@@ -67,7 +66,7 @@ def test_it_stores_the_request_and_enqueues_its_generation_after_commit(
         "creation_date": request.creation_date.isoformat().replace("+00:00", "Z"),
         "finished_at": None,
     }
-    delay.assert_called_once_with(request.pk)
+    assert broker.sent() == [(generate_task_json.name, [request.pk], {})]
 
 
 def test_it_routes_the_generation_to_the_llm_queue():
@@ -87,7 +86,7 @@ def test_it_answers_400_without_requirements(staff_client, body, error):
     assert TaskJsonRequest.objects.count() == 0
 
 
-def test_the_task_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff_client):
+def test_unit_task_body_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff_client):
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
 
     generate_task_json(request.pk)
@@ -108,7 +107,7 @@ def test_the_task_generates_a_valid_definition_with_the_fake_llm(fake_llm, staff
     assert staff_client.put("/task", draft, format="json").status_code == 200
 
 
-def test_the_task_changes_nothing_when_run_again(fake_llm):
+def test_unit_task_body_changes_nothing_when_run_again(fake_llm):
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
     generate_task_json(request.pk)
     done = TaskJsonRequest.objects.get(pk=request.pk)
@@ -126,13 +125,13 @@ def test_the_task_changes_nothing_when_run_again(fake_llm):
     )
 
 
-def test_the_task_ignores_a_missing_row(fake_llm):
+def test_unit_task_body_ignores_a_missing_row(fake_llm):
     generate_task_json(987654)
 
     assert TaskJsonRequest.objects.count() == 0
 
 
-def test_it_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
+def test_unit_task_body_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
     draft = {key: value for key, value in INSTRUCT.items() if key != "final_instruction"}
     fake_llm(json.dumps(draft))
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
@@ -146,7 +145,7 @@ def test_it_fails_the_request_naming_the_field_of_an_invalid_draft(fake_llm):
     assert request.result["name_for_system"] == "answer_to_prospect"
 
 
-def test_it_fails_the_request_when_the_llm_never_answers_json(fake_llm, settings, tmp_path):
+def test_unit_task_body_fails_the_request_when_the_llm_never_answers_json(fake_llm, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     fake_llm("not json", "still not json", "never json")
     request = TaskJsonRequest.objects.create(task_requirements=REQUIREMENTS)
@@ -183,7 +182,7 @@ def test_the_last_attempt_fails_the_request_on_a_retryable_error(fake_llm):
     assert (request.status, request.error) == ("failed", "LLM unavailable: slow")
 
 
-def test_a_claim_left_by_a_dead_worker_is_taken_over(fake_llm):
+def test_unit_task_body_takes_over_a_claim_left_by_a_dead_worker(fake_llm):
     request = TaskJsonRequest.objects.create(
         task_requirements=REQUIREMENTS, status="running", claimed_at=timezone.now() - timedelta(hours=1), attempts=1
     )
@@ -204,9 +203,9 @@ def test_it_answers_404_for_an_unknown_request_and_400_for_a_bad_pk(staff_client
     assert staff_client.get("/task_json", {"task_json_pk": "x"}).status_code == 400
 
 
-def test_request_task_json_does_not_enqueue_before_commit(django_capture_on_commit_callbacks):
-    with mock.patch.object(generate_task_json, "delay") as delay, django_capture_on_commit_callbacks() as callbacks:
+def test_request_task_json_does_not_enqueue_before_commit(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
         request_task_json(REQUIREMENTS)
 
-    assert delay.call_count == 0
+    assert broker.sent() == []
     assert len(callbacks) == 1

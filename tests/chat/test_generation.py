@@ -9,21 +9,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.assistants import messages, runs
+from apps.assistants.generation import run_generation
 from apps.chat import services
 from apps.chat.models import Generation, Message, SessionEvent
-from apps.executions import services as executions
 from apps.executions.models import ProducedText, ProducedTextVersion
 from apps.llm import fake
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_title_task(monkeypatch):
-    """The title is a separate Celery task (tested elsewhere): record the request instead."""
-    requested: list[int] = []
-    monkeypatch.setattr(executions, "request_title", lambda execution: requested.append(execution.pk))
-    return requested
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def scripted():
 
 
 def _form_run(execution, notes="Budget approved. Next review in March.", options=None):
-    executions.run_from_form(execution, [{"input_name": "notes", "input_value": notes}], options=options)
+    runs.run_from_form(execution, [{"input_name": "notes", "input_value": notes}], options=options)
     return Generation.objects.get(user_task_execution=execution, kind=Generation.Kind.FORM)
 
 
@@ -45,7 +38,7 @@ def test_it_delivers_a_draft_from_the_form_inputs(execution, scripted):
     )
     generation = _form_run(execution)
 
-    services.run_generation(generation.pk)
+    run_generation(generation.pk)
 
     generation.refresh_from_db()
     assert generation.status == Generation.Status.DONE
@@ -78,8 +71,8 @@ def test_it_runs_a_generation_only_once_when_the_task_is_redelivered(execution, 
     )
     generation = _form_run(execution)
 
-    services.run_generation(generation.pk)
-    services.run_generation(generation.pk)  # the same Celery message delivered again
+    run_generation(generation.pk)
+    run_generation(generation.pk)  # the same Celery message delivered again
 
     assert ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).count() == 1
     assert Message.objects.filter(session_id=execution.session_id, event_name="draft_message").count() == 1
@@ -102,7 +95,7 @@ def test_it_asks_a_question_when_information_is_missing(execution, scripted):
         + "<ask_user_primary_info>What were the notes?</ask_user_primary_info>"
     )
     generation = _form_run(execution, notes="")
-    services.run_generation(generation.pk)
+    run_generation(generation.pk)
 
     message = Generation.objects.get(pk=generation.pk).result_message
     assert message is not None
@@ -117,12 +110,12 @@ def test_it_adds_a_version_when_the_user_asks_for_a_correction(execution, owner,
         "<execution><title>Review</title><draft>Budget approved.</draft></execution>",
         "<execution><title>Review</title><draft>Budget approved unanimously.</draft></execution>",
     )
-    services.run_generation(_form_run(execution).pk)
+    run_generation(_form_run(execution).pk)
 
-    posted = services.post_user_message(
+    posted = messages.post_user_message(
         owner, execution.session, message_id="m-1", text="Say it was unanimous", user_task_execution_pk=execution.pk
     )
-    services.run_generation(posted.message.generation.pk)
+    run_generation(posted.message.generation.pk)
 
     versions = list(
         ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution)
@@ -152,7 +145,7 @@ def test_it_streams_cumulative_draft_tokens_and_keeps_the_partial(
     monkeypatch.setattr(delivery, "publish_token", publish_and_record)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.run_generation(generation.pk)
+        run_generation(generation.pk)
 
     assert partials[-1]["data"]["text"] == "Hello world\nOne two three"  # kept while streaming
     drafts = [data["text"] for event, data in sent if event == "draft_token"]
@@ -169,10 +162,10 @@ def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, owner, mon
         raise LLMTerminalError("model refused the request")
 
     monkeypatch.setattr("apps.llm.services.chat", broken)
-    posted = services.post_user_message(
+    posted = messages.post_user_message(
         owner, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
     )
-    services.run_generation(posted.message.generation.pk)
+    run_generation(posted.message.generation.pk)
 
     generation = Generation.objects.get(pk=posted.message.generation.pk)
     assert generation.status == Generation.Status.FAILED
@@ -183,7 +176,7 @@ def test_it_reports_a_terminal_llm_error_as_an_error_event(execution, owner, mon
 
     # the client retries with the same message_id: the error is cleared and the answer re-queued
     monkeypatch.undo()
-    again = services.post_user_message(
+    again = messages.post_user_message(
         owner, execution.session, message_id="m-9", text="Hi", user_task_execution_pk=execution.pk
     )
     assert again.message.pk == posted.message.pk and not again.created
@@ -200,7 +193,7 @@ def test_it_uses_the_draft_placeholder_without_calling_the_llm(execution, monkey
     monkeypatch.setattr("apps.llm.services.chat", forbidden)
     monkeypatch.setattr(llm, "placeholder", functools.partial(llm.placeholder, step_seconds=0))
     generation = _form_run(execution, options={"use_draft_placeholder": True})
-    services.run_generation(generation.pk)
+    run_generation(generation.pk)
 
     from apps.llm import placeholders
 

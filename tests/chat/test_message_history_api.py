@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.chat import delivery
 from apps.chat.models import Message, SessionEvent
+from apps.core.user_files import session_dir
 from apps.executions import services as executions
 from apps.executions.models import ProducedTextVersion
 from tests.conftest import client_for
@@ -27,7 +28,7 @@ def conversation(execution, owner, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     session = execution.session
     version = executions.save_produced_text_version(
-        user_id=owner.pk, title="Minutes", production="Budget approved", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="Budget approved", execution=execution
     )
 
     def at(minutes, **fields):
@@ -44,7 +45,7 @@ def conversation(execution, owner, settings, tmp_path):
     at(2, sender="mojo", event_name="error", message={"error": "boom"})
     voice = at(3, message={"message_id": "c2", "audio_file": "c2.m4a"})
     spoken = at(4, sender="mojo", event_name="mojo_message", message={"text": "Anything else?"})
-    base = executions.session_dir(owner.pk, session.pk)
+    base = session_dir(owner.pk, session.pk)
     (base / "user_messages_audios").mkdir(parents=True)
     (base / "user_messages_audios" / "c2.m4a").write_bytes(b"m4a")
     (base / "mojo_messages_audios").mkdir(parents=True)
@@ -115,7 +116,7 @@ def test_it_reads_a_page_in_the_same_number_of_queries_whatever_its_size(executi
     def add(n):
         for _ in range(n):
             version = executions.save_produced_text_version(
-                user_id=owner.pk, title="T", production="P", execution=execution, embed=False
+                user_id=owner.pk, title="T", production="P", execution=execution
             )
             MessageFactory(
                 session=session, sender="mojo", message={"text": "d", "produced_text_version_pk": version.pk}

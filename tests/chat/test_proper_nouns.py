@@ -7,6 +7,7 @@ import pytest
 from apps.accounts.models import UserVocabulary
 from apps.chat import services
 from apps.chat.models import Message, Sender, SessionEvent
+from apps.core.errors import Missing
 from apps.llm import fake
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_it_only_queues_for_the_owner_of_a_message_with_text(
 ):
     message = Message.objects.create(session=execution.session, sender=Sender.USER, message={"text": "hi acme"})
     silent = Message.objects.create(session=execution.session, sender=Sender.USER, message={"message_id": "x"})
-    with pytest.raises(Message.DoesNotExist):
+    with pytest.raises(Missing, match=r"^message_pk: not found$"):
         services.request_proper_noun_tagging(member, message.pk)
     with pytest.raises(services.NothingToTag):
         services.request_proper_noun_tagging(owner, silent.pk)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.chat import files
-from apps.executions.services import session_dir
+from apps.core.user_files import session_dir
 from tests.conftest import client_for
 from tests.factories import MessageFactory, SessionFactory
 
@@ -181,6 +181,7 @@ def test_it_answers_413_to_a_too_large_image(session, owner, monkeypatch):
     monkeypatch.setattr(files, "MAX_IMAGE_BYTES", len(PNG) - 1)
     response = _upload(client_for(owner), session.pk)
     assert response.status_code == 413
+    assert list(response.json()) == ["error"]
     assert response.json()["error"].startswith("file: image too large")
     assert not (session_dir(owner.pk, session.pk) / "images").exists()
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from apps.accounts.models import UserVocabulary
+from apps.assistants import messages
+from apps.assistants.generation import run_generation
 from apps.catalog.models import TextEditAction, TextEditActionDisplayedData, TextEditActionTextTypeAssociation, TextType
-from apps.chat import services
 from apps.chat.models import Generation, Message
+from apps.core.user_files import session_dir
 from apps.executions import services as executions
 from apps.executions.models import ProducedTextVersion
 from apps.llm import fake
@@ -23,18 +25,18 @@ def test_it_transcribes_a_voice_message_with_the_vocabulary_before_answering(
 
     settings.DATA_DIR = tmp_path
     UserVocabulary.objects.create(user=owner, word="Hoomano")
-    folder = executions.session_dir(owner.pk, execution.session_id) / "user_messages_audios"
+    folder = session_dir(owner.pk, execution.session_id) / "user_messages_audios"
     folder.mkdir(parents=True)
     (folder / "v1.wav").write_bytes(b"RIFF fake wav")
     fake_openai.script(
         ScriptedReply(endpoint="transcriptions", text="Write the minutes of the Hoomano meeting"),
         ScriptedReply(endpoint="chat", text="<execution><title>Minutes</title><draft>Hoomano met.</draft></execution>"),
     )
-    posted = services.post_user_message(
+    posted = messages.post_user_message(
         owner, execution.session, message_id="v1", audio_file="v1.wav", user_task_execution_pk=execution.pk
     )
 
-    services.run_generation(posted.message.generation.pk)
+    run_generation(posted.message.generation.pk)
 
     message = Message.objects.get(pk=posted.message.pk)
     assert message.message["text"] == "Write the minutes of the Hoomano meeting"
@@ -59,11 +61,11 @@ def shorter_action():
 
 def test_it_applies_a_text_edit_action_as_a_new_version(execution, owner, shorter_action):
     version = executions.save_produced_text_version(
-        user_id=owner.pk, title="Minutes", production="A long text about the budget.", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="A long text about the budget.", execution=execution
     )
     fake.clear_script()
     fake.script_replies("<title>Minutes</title><draft>Budget: approved.</draft>")
-    message = services.start_text_edit(
+    message = messages.start_text_edit(
         owner,
         produced_text_version_pk=version.pk,
         text_edit_action_pk=shorter_action.pk,
@@ -71,7 +73,7 @@ def test_it_applies_a_text_edit_action_as_a_new_version(execution, owner, shorte
         message_pk=None,
     )
     assert message.message["text"] == "Make it shorter"
-    services.run_generation(message.generation.pk)
+    run_generation(message.generation.pk)
     fake.clear_script()
 
     latest = ProducedTextVersion.objects.filter(produced_text=version.produced_text).latest("id")
@@ -85,7 +87,7 @@ def test_it_applies_a_text_edit_action_as_a_new_version(execution, owner, shorte
     assert result.event_name == "draft_message"
     assert result.message["produced_text_version_pk"] == latest.pk
     # a retry with the same message_pk starts nothing new
-    again = services.start_text_edit(
+    again = messages.start_text_edit(
         owner,
         produced_text_version_pk=version.pk,
         text_edit_action_pk=shorter_action.pk,
@@ -97,11 +99,9 @@ def test_it_applies_a_text_edit_action_as_a_new_version(execution, owner, shorte
 
 
 def test_it_refuses_a_text_edit_on_another_users_text(execution, owner, shorter_action, member):
-    version = executions.save_produced_text_version(
-        user_id=owner.pk, title="T", production="P", execution=execution, embed=False
-    )
+    version = executions.save_produced_text_version(user_id=owner.pk, title="T", production="P", execution=execution)
     with pytest.raises(ProducedTextVersion.DoesNotExist):
-        services.start_text_edit(
+        messages.start_text_edit(
             member,
             produced_text_version_pk=version.pk,
             text_edit_action_pk=shorter_action.pk,

@@ -48,7 +48,7 @@ def add_versions(execution, *texts: tuple[str, str]):
     """Versions ``(title, production)`` of the execution's produced text, oldest first."""
     return [
         services.save_produced_text_version(
-            user_id=execution.user_task.user_id, title=title, production=production, execution=execution, embed=False
+            user_id=execution.user_task.user_id, title=title, production=production, execution=execution
         )
         for title, production in texts
     ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from apps.chat import services as chat
+from apps.assistants.generation import run_generation
 from apps.chat.models import Generation
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.llm import fake
 from apps.products.models import Product, ProductStatus, ProductTask, Purchase
-from apps.products.services import grant_product
+from apps.products.services.purchases import grant_product
 from tests.conftest import client_for
 from tests.factories import TaskFactory
 
@@ -39,12 +39,12 @@ def _create(client, user_task_pk):
 
 def _deliver_first_draft(execution_pk):
     execution = UserTaskExecution.objects.get(pk=execution_pk)
-    from apps.executions import services as executions
+    from apps.assistants import runs
 
     fake.clear_script()
     fake.script_replies("<execution><title>T</title><draft>D</draft></execution>")
-    executions.run_from_form(execution, [{"input_name": "notes", "input_value": "notes"}])
-    chat.run_generation(Generation.objects.get(user_task_execution=execution).pk)
+    runs.run_from_form(execution, [{"input_name": "notes", "input_value": "notes"}])
+    run_generation(Generation.objects.get(user_task_execution=execution).pk)
     fake.clear_script()
 
 

@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 def _text(user, title, production, *, at, text_type=None, **links):
     version = services.save_produced_text_version(
-        user_id=user.pk, title=title, production=production, embed=False, text_type_id=text_type, **links
+        user_id=user.pk, title=title, production=production, text_type_id=text_type, **links
     )
     ProducedTextVersion.objects.filter(pk=version.pk).update(creation_date=at)
     version.refresh_from_db()

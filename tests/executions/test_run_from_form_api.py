@@ -89,7 +89,10 @@ def test_it_checks_drop_down_values(owner):
     execution = ExecutionFactory(user_task=execution.user_task)
     response = _run(client_for(owner), execution, [{"input_name": "tone", "input_value": "angry"}])
     assert response.status_code == 400
-    assert response.json()["error"] == "tone: 'angry' is not one of formal, casual"
+    assert response.json() == {
+        "error": "tone: 'angry' is not one of formal, casual",
+        "fields": {"tone": ["'angry' is not one of formal, casual"]},
+    }
     assert _run(client_for(owner), execution, [{"input_name": "tone", "input_value": "casual"}]).status_code == 200
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def version(owner):
     execution = ExecutionFactory(user_task__user=owner)
     return executions.save_produced_text_version(
-        user_id=owner.pk, title="Minutes", production="Long text.", execution=execution, embed=False
+        user_id=owner.pk, title="Minutes", production="Long text.", execution=execution
     )
 
 
@@ -67,7 +67,10 @@ def test_it_rejects_an_action_linked_to_no_text_type(owner, version):
     lonely = TextEditAction.objects.create(emoji="?", prompt_file_name="more_creative.mpt")
     response = _post(client_for(owner), version, lonely)
     assert response.status_code == 400
-    assert response.json()["error"] == "text_edit_action_pk: unknown action or linked to no text type"
+    assert response.json() == {
+        "error": "text_edit_action_pk: unknown action or linked to no text type",
+        "fields": {"text_edit_action_pk": ["unknown action or linked to no text type"]},
+    }
     assert not Generation.objects.exists()
 
 

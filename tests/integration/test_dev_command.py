@@ -1,4 +1,5 @@
-"""`manage.py dev`: starts everything, answers /health and WebSockets, stops cleanly on SIGTERM."""
+"""`manage.py dev`: starts everything with no configuration, answers /health and WebSockets once its
+banner is out, stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -60,8 +61,13 @@ class DevProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
+UNCONFIGURED = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"}
+BANNER = "Mojodex is running at"
+
+
 def _dev_env(var_dir: Path, *, external: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    """No configuration at all (no key, no provider choice), or the run's external servers only."""
+    env = {k: v for k, v in os.environ.items() if k not in UNCONFIGURED and not k.startswith("MOJODEX_")}
     env.update(
         {
             "MOJODEX_VAR_DIR": str(var_dir),
@@ -76,6 +82,16 @@ def _dev_env(var_dir: Path, *, external: bool) -> dict[str, str]:
             if key in os.environ:
                 env[key] = os.environ[key]
     return env
+
+
+def _client_env(var_dir: Path, *, external: bool, **servers: str) -> dict[str, str]:
+    """What a `manage.py shell` next to dev needs: dev's generated key (tokens must verify) and fakes."""
+    return {
+        **_dev_env(var_dir, external=external),
+        "SECRET_KEY_FILE": str(var_dir / "secret_key"),
+        "MOJODEX_FAKE_PROVIDERS": "true",
+        **servers,
+    }
 
 
 def _token_for_new_user(env: dict[str, str], email: str) -> str:
@@ -96,19 +112,30 @@ def _token_for_new_user(env: dict[str, str], email: str) -> str:
     return re.search(r"TOKEN=(\S+)", result.stdout).group(1)  # type: ignore[union-attr]
 
 
-def _exercise(dev: DevProcess, env: dict[str, str]) -> None:
-    wait_for(lambda: "Mojodex is running at" in dev.output, timeout=180, message=f"dev to start:\n{dev.output}")
-    assert f"{dev.base}/app/" in dev.output
-    assert "demo@example.com / demo" in dev.output
-
-    def healthy() -> bool:
-        return httpx.get(f"{dev.base}/health", timeout=10).status_code == 200
-
-    wait_for(healthy, timeout=120, interval=1, message="/health 200")
-    body = httpx.get(f"{dev.base}/health", timeout=10).json()
+def _exercise(dev: DevProcess, env: dict[str, str], var_dir: Path) -> None:
+    wait_for(lambda: "Press Ctrl-C to stop." in dev.output, timeout=240, message=f"dev to start:\n{dev.output}")
+    # The banner comes only once daphne accepts connections and the worker answered a ping:
+    # /health answers 200 at once, with no waiting.
+    response = httpx.get(f"{dev.base}/health", timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
     assert body["status"] == "ok"
     assert body["workers"]["count"] == 1
     assert body["database"]["pgvector"]
+    assert body["providers"] == {
+        "ok": True,
+        "llm": ["fake/fake"],
+        "embedder": ["local/hashing"],
+        "transcriber": ["fake/whisper"],
+    }
+    assert f"{BANNER} {dev.base}/app/" in dev.output
+    assert "demo@example.com / demo" in dev.output
+    assert "Providers: LLM fake/fake, embedder local/hashing, transcriber fake/whisper" in dev.output
+    assert "MOJODEX_FAKE_PROVIDERS=true: offline fakes stand in" in dev.output
+    key_file = var_dir / "secret_key"
+    assert f"Secret key: {key_file} (generated once, reused on restart)" in dev.output
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(key_file.read_text().strip()) >= 50
 
     token = _token_for_new_user(env, "dev-test@example.com")
     with connect(dev.base.replace("http", "ws") + f"/ws/echo/?token={token}", open_timeout=10) as ws:
@@ -128,16 +155,17 @@ def test_it_runs_on_embedded_servers_and_stops_everything_on_sigterm(tmp_path):
     dev = DevProcess(_dev_env(var_dir, external=False), free_port())
     try:
         state_file = var_dir / "embedded.json"
-        wait_for(state_file.exists, timeout=120, message="embedded.json")
+        # pgserver serialises server starts machine-wide (one lock file): allow for busy machines.
+        try:
+            wait_for(state_file.exists, timeout=300, message="embedded.json")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\ndev output so far:\n{dev.output}") from None
         state = json.loads(state_file.read_text())
         assert state["database_url"].startswith("postgresql://")
         assert state["redis_url"].startswith("redis://127.0.0.1:")
-        env = {
-            **_dev_env(var_dir, external=False),
-            "DATABASE_URL": state["database_url"],
-            "REDIS_URL": state["redis_url"],
-        }
-        _exercise(dev, env)
+        env = _client_env(var_dir, external=False, DATABASE_URL=state["database_url"], REDIS_URL=state["redis_url"])
+        _exercise(dev, env, var_dir)
+        key = (var_dir / "secret_key").read_text()
         pids = [p.pid for p in dev.descendants()] + state["server_pids"]
         assert len(pids) >= 5  # web, worker (+ pool), beat, postgres, redis
         assert dev.terminate() == 0
@@ -152,17 +180,14 @@ def test_it_runs_on_embedded_servers_and_stops_everything_on_sigterm(tmp_path):
     # A second start reuses the data: the user created above is still there.
     dev = DevProcess(_dev_env(var_dir, external=False), free_port())
     try:
-        wait_for(lambda: "Mojodex is running at" in dev.output, timeout=180, message=f"restart:\n{dev.output}")
+        wait_for(lambda: "Press Ctrl-C to stop." in dev.output, timeout=240, message=f"restart:\n{dev.output}")
+        assert (var_dir / "secret_key").read_text() == key  # the same key: sessions and tokens survive
         state = json.loads((var_dir / "embedded.json").read_text())
         code = (
             "from apps.accounts.models import User;"
             "print('COUNT=%d' % User.objects.filter(email='dev-test@example.com').count())"
         )
-        env = {
-            **_dev_env(var_dir, external=False),
-            "DATABASE_URL": state["database_url"],
-            "REDIS_URL": state["redis_url"],
-        }
+        env = _client_env(var_dir, external=False, DATABASE_URL=state["database_url"], REDIS_URL=state["redis_url"])
         result = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", code],
             cwd=ROOT,
@@ -179,10 +204,9 @@ def test_it_runs_on_embedded_servers_and_stops_everything_on_sigterm(tmp_path):
 
 def test_it_uses_configured_servers_and_starts_no_embedded_ones(tmp_path):
     var_dir = tmp_path / "var"
-    env = _dev_env(var_dir, external=True)
-    dev = DevProcess(env, free_port())
+    dev = DevProcess(_dev_env(var_dir, external=True), free_port())
     try:
-        _exercise(dev, env)
+        _exercise(dev, _client_env(var_dir, external=True), var_dir)
         assert not (var_dir / "pg").exists()
         assert not (var_dir / "redis").exists()
         assert not (var_dir / "embedded.json").exists()

@@ -110,14 +110,28 @@ def test_the_stt_and_embedding_keys_of_the_original(tmp_path):
     )
 
 
-def test_defaults_without_files(settings):
+def test_the_fakes_stand_in_for_missing_files_when_chosen(settings):
     settings.LLM_MODELS_CONF = None
     settings.LLM_EMBEDDING_CONF = None
     settings.LLM_STT_CONF = None
+    settings.LLM_FAKE_PROVIDERS = True
 
     assert [e.section for e in config.chat_providers()] == ["fake/fake"]
     assert [e.section for e in config.embedding_providers()] == ["local/hashing"]
     assert [e.section for e in config.stt_providers()] == ["fake/whisper"]
+    assert config.providers_in_use() == {
+        "llm": ["fake/fake"],
+        "embedder": ["local/hashing"],
+        "transcriber": ["fake/whisper"],
+    }
+
+
+def test_a_missing_file_without_the_fakes_chosen_is_a_clear_error_per_call(settings):
+    settings.LLM_MODELS_CONF = None
+    settings.LLM_FAKE_PROVIDERS = False
+
+    with pytest.raises(ImproperlyConfigured, match=r"MOJODEX_MODELS_CONF unset.*MOJODEX_FAKE_PROVIDERS=true"):
+        config.chat_providers()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from tests.purchases_support import (  # noqa: F401
     _fresh_throttles,
     admin_receivers,
     backoffice_client,
-    celery_calls,
     other_task,
     scheduler_client,
     secrets_configured,

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from apps.accounts.tasks import send_password_link
 from apps.notifications import services
 from apps.notifications.models import Event
-from apps.notifications.tasks import send_email, send_password_link
+from apps.notifications.tasks import send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_it_sends_and_records_a_user_facing_email(owner):
     assert "Hello Alice" in event.message["body"]
 
 
-def test_it_does_not_send_twice_under_the_same_key(owner):
+def test_unit_task_body_does_not_send_twice_under_the_same_key(owner):
     args = ("admin_notification", ["ops@example.com"], {"subject": "S", "text": "T"}, "en", None, None)
     key = uuid.uuid4().hex  # the sent-mark lives in Redis for a day: unique per run
 
@@ -63,27 +64,32 @@ def test_it_does_not_send_twice_under_the_same_key(owner):
     assert len(mail.outbox) == 1
 
 
-def test_it_enqueues_only_after_commit(celery_calls, django_capture_on_commit_callbacks):
+def test_it_enqueues_on_the_real_broker_only_after_commit(broker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
         services.enqueue_email("admin_notification", ["ops@example.com"], {"subject": "S", "text": "T"})
-        assert celery_calls == []
+        assert broker.sent() == []
 
     assert len(callbacks) == 1
     callbacks[0]()
-    assert [c[0] for c in celery_calls] == ["apps.notifications.tasks.send_email"]
-    assert mail.outbox[0].subject == "[Mojodex] S"
+    ((name, args, kwargs),) = broker.sent()
+    assert (name, args[:6], kwargs) == (
+        "apps.notifications.tasks.send_email",
+        ["admin_notification", ["ops@example.com"], {"subject": "S", "text": "T"}, "en", None, None],
+        {},
+    )
+    assert len(args[6]) == 32  # the idempotency key
 
 
-def test_it_sends_no_admin_notification_without_receivers(settings, celery_calls, django_capture_on_commit_callbacks):
+def test_it_sends_no_admin_notification_without_receivers(settings, broker, django_capture_on_commit_callbacks):
     settings.PURCHASES_EMAIL_RECEIVERS = []
 
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_admins("subject", "text")
 
-    assert celery_calls == [] and mail.outbox == []
+    assert broker.sent() == [] and mail.outbox == []
 
 
-def test_it_makes_the_password_link_in_the_worker_and_skips_disabled_users(owner):
+def test_unit_task_body_makes_the_password_link_and_skips_disabled_users(owner):
     from apps.accounts.models import User
 
     assert send_password_link.apply(args=(owner.pk, "reset_password")).get() is True
@@ -92,3 +98,13 @@ def test_it_makes_the_password_link_in_the_worker_and_skips_disabled_users(owner
     assert send_password_link.apply(args=(owner.pk, "reset_password")).get() is False
     assert send_password_link.apply(args=("no-such-user", "reset_password")).get() is False
     assert len(mail.outbox) == 1
+
+
+def test_it_keeps_the_password_link_task_name_and_its_e_mail_queue():
+    """The task moved to accounts; messages queued under its old name still resolve and it still
+    goes to the ``notifications`` queue."""
+    from celery_app import app
+
+    assert send_password_link.name == "apps.notifications.tasks.send_password_link"
+    assert app.tasks["apps.notifications.tasks.send_password_link"].__module__ == "apps.accounts.tasks"
+    assert app.amqp.router.route({}, send_password_link.name)["queue"].name == "notifications"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.products.models import Purchase
-from apps.products.services import NoPurchase, check_can_start_task, consume_purchase_for_execution
+from apps.products.services.access import NoPurchase, check_can_start_task, consume_purchase_for_execution
 from tests.factories import ExecutionFactory
 from tests.purchases_support import make_product, make_purchase
 

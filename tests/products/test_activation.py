@@ -8,7 +8,8 @@ import pytest
 from apps.accounts.models import User
 from apps.executions.models import UserTask
 from apps.products.models import Purchase
-from apps.products.services import ProductKind, activate_purchase, deactivate_purchase, product_kind
+from apps.products.services.kinds import ProductKind, product_kind
+from apps.products.services.purchases import activate_purchase, deactivate_purchase
 from tests.purchases_support import make_category, make_product, make_purchase
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.db import connection
 from apps.accounts.models import User
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.products.models import Purchase
-from apps.products.services import activate_purchase, consume_purchase_for_execution
+from apps.products.services.access import consume_purchase_for_execution
+from apps.products.services.purchases import activate_purchase
 from tests.factories import ExecutionFactory, TaskFactory
 from tests.purchases_support import make_category, make_product, make_purchase
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from apps.executions.models import UserTask
-from apps.products import services
 from apps.products.models import Purchase
+from apps.products.services.expiry import expired_purchase_ids
 from apps.products.tasks import expire_purchase, sweep_expired_purchases
 from tests.purchases_support import make_product, make_purchase
 
@@ -53,11 +53,11 @@ def test_it_selects_only_purchases_past_their_day_limit(owner, member, task):
         member, make_product("monthly", tasks=(task,)), custom_purchase_id="x", created=now - timedelta(days=400)
     )
 
-    assert services.expired_purchase_ids(now=now) == [due.pk]
+    assert expired_purchase_ids(now=now) == [due.pk]
 
 
-def test_it_fans_out_one_task_per_due_purchase_in_batches(
-    owner, member, task, celery_calls, django_capture_on_commit_callbacks, settings
+def test_unit_sweep_body_fans_out_one_task_per_due_purchase_in_batches(
+    owner, member, task, broker, django_capture_on_commit_callbacks, settings
 ):
     settings.PURCHASE_EXPIRY_BATCH_SIZE = 1
     old = timezone.now() - timedelta(days=30)
@@ -65,10 +65,10 @@ def test_it_fans_out_one_task_per_due_purchase_in_batches(
     first, second = make_purchase(owner, week, created=old), make_purchase(member, week, created=old)
 
     with django_capture_on_commit_callbacks(execute=True):
-        count = sweep_expired_purchases.delay().result
+        count = sweep_expired_purchases()
 
     assert count == 2
-    assert [c for c in celery_calls if c[0].endswith("expire_purchase")] == [
+    assert broker.run_bodies() == [
         ("apps.products.tasks.expire_purchase", [first.pk], {}),
         ("apps.products.tasks.expire_purchase", [second.pk], {}),
     ]
@@ -76,7 +76,9 @@ def test_it_fans_out_one_task_per_due_purchase_in_batches(
     assert UserTask.objects.filter(enabled=True).count() == 0
 
 
-def test_it_expires_a_purchase_once(owner, task, admin_receivers, django_capture_on_commit_callbacks):
+def test_unit_task_body_expires_a_purchase_once(
+    broker, owner, task, admin_receivers, django_capture_on_commit_callbacks
+):
     purchase = make_purchase(
         owner, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=8)
     )
@@ -85,13 +87,14 @@ def test_it_expires_a_purchase_once(owner, task, admin_receivers, django_capture
         assert expire_purchase(purchase.pk) is True
         assert expire_purchase(purchase.pk) is False
         assert expire_purchase(987654) is False
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert Purchase.objects.get(pk=purchase.pk).active is False
     assert UserTask.objects.get(user=owner, task=task).enabled is False
     assert [m.subject for m in mail.outbox] == ["[Mojodex] Purchase expired"]
 
 
-def test_it_leaves_a_purchase_that_is_not_expired_yet(owner, task):
+def test_unit_task_body_leaves_a_purchase_that_is_not_expired_yet(owner, task):
     purchase = make_purchase(owner, make_product("week", free=True, n_days=7, tasks=(task,)))
 
     assert expire_purchase(purchase.pk) is False
@@ -99,8 +102,8 @@ def test_it_leaves_a_purchase_that_is_not_expired_yet(owner, task):
 
 
 @pytest.mark.parametrize("client_fixture", ["scheduler_client", "backoffice_client", "admin_client"])
-def test_it_queues_the_sweep_on_demand(
-    request, client_fixture, owner, task, celery_calls, django_capture_on_commit_callbacks
+def test_unit_queues_the_sweep_on_demand(
+    request, client_fixture, owner, task, broker, django_capture_on_commit_callbacks
 ):
     client = request.getfixturevalue(client_fixture)
     due = make_purchase(
@@ -111,7 +114,7 @@ def test_it_queues_the_sweep_on_demand(
         response = client.post("/check_expired_purchases?n_purchases=10", {"datetime": "x"}, format="json")
 
     assert response.json() == {"purchase_pks": [due.pk]}
-    assert [c[0] for c in celery_calls] == [
+    assert [c[0] for c in broker.run_bodies()] == [
         "apps.products.tasks.sweep_expired_purchases",
         "apps.products.tasks.expire_purchase",
     ]
@@ -119,16 +122,17 @@ def test_it_queues_the_sweep_on_demand(
 
 
 def test_it_refuses_the_sweep_trigger_to_users_and_anonymous(
-    owner_client, anonymous, webapp_client, owner, task, celery_calls
+    owner_client, anonymous, webapp_client, owner, task, broker, django_capture_on_commit_callbacks
 ):
     due = make_purchase(
         owner, make_product("week", free=True, n_days=7, tasks=(task,)), created=timezone.now() - timedelta(days=10)
     )
 
-    assert owner_client.post("/check_expired_purchases", {}, format="json").status_code == 403
-    assert webapp_client.post("/check_expired_purchases", {}, format="json").status_code == 403
-    assert anonymous.post("/check_expired_purchases", {}, format="json").status_code == 401
-    assert celery_calls == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.post("/check_expired_purchases", {}, format="json").status_code == 403
+        assert webapp_client.post("/check_expired_purchases", {}, format="json").status_code == 403
+        assert anonymous.post("/check_expired_purchases", {}, format="json").status_code == 401
+    assert broker.sent() == []
     assert Purchase.objects.get(pk=due.pk).active is True
 
 

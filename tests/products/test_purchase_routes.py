@@ -71,13 +71,14 @@ def test_it_hides_subscriptions_from_a_subscriber(owner_client, owner):
     assert [p["name"] for p in body["purchasable_products"]] == ["Week"]
 
 
-def test_it_deactivates_an_unpaid_purchase_when_listing(
-    owner_client, owner, task, admin_receivers, django_capture_on_commit_callbacks
+def test_unit_deactivates_an_unpaid_purchase_when_listing(
+    broker, owner_client, owner, task, admin_receivers, django_capture_on_commit_callbacks
 ):
     unpaid = make_purchase(owner, make_product("monthly", tasks=(task,)))
 
     with django_capture_on_commit_callbacks(execute=True):
         body = owner_client.get("/purchase").json()
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert body["current_purchases"] == []
     assert Purchase.objects.get(pk=unpaid.pk).active is False
@@ -145,8 +146,8 @@ def test_it_refuses_a_bad_checkout(owner_client, owner, body, status, message):
     assert Purchase.objects.count() == 0
 
 
-def test_it_gives_the_free_trial_at_onboarding_with_a_welcome_email(
-    owner_client, owner, task, admin_receivers, django_capture_on_commit_callbacks
+def test_unit_gives_the_free_trial_at_onboarding_with_a_welcome_email(
+    broker, owner_client, owner, task, admin_receivers, django_capture_on_commit_callbacks
 ):
     category = make_category("sales", goal="sell more")
     make_product("paid", category=category, stripe_id="prod_p")
@@ -154,6 +155,7 @@ def test_it_gives_the_free_trial_at_onboarding_with_a_welcome_email(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.put("/associate_free_product", {"product_category_pk": category.pk}, format="json")
+    broker.run_bodies()  # the worker's part, run in-process
 
     assert response.status_code == 200
     body = response.json()

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from apps.assistants import runs
 from apps.catalog.models import Task, TaskDisplayedData, TaskType, TextType, WorkflowStep, WorkflowStepDisplayedData
 from apps.chat.models import SessionEvent
-from apps.executions import services as executions
 from apps.executions.models import UserTask, UserTaskExecution
 from apps.workflows import runner
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution
@@ -69,7 +69,7 @@ def new_execution(user, task: Task) -> UserTaskExecution:  # type: ignore[no-unt
 
 
 def start(execution: UserTaskExecution, **values: str) -> None:
-    executions.run_from_form(execution, [{"input_name": k, "input_value": v} for k, v in values.items()])
+    runs.run_from_form(execution, [{"input_name": k, "input_value": v} for k, v in values.items()])
 
 
 def pending(execution: UserTaskExecution) -> list[UserWorkflowStepExecution]:

@@ -91,11 +91,11 @@ def test_it_documents_a_recording_from_transcription_to_document(owner, doc_gen_
 
 
 def test_it_fails_the_first_step_clearly_when_the_recording_is_missing(owner, doc_gen_task, settings, tmp_path):
-    from apps.executions import services as executions
+    from apps.assistants import runs
 
     settings.DATA_DIR = tmp_path
     execution = new_execution(owner, doc_gen_task)
-    executions.run_from_form(execution, [{"input_name": "video_recording", "input_value": "gone.mp4"}])
+    runs.run_from_form(execution, [{"input_name": "video_recording", "input_value": "gone.mp4"}])
     run_pending(execution)
     step = UserWorkflowStepExecution.objects.get()
     assert step.error_status is not None

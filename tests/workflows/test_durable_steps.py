@@ -171,28 +171,25 @@ def test_it_sweeps_stale_running_and_forgotten_pending_steps_of_live_executions(
 
 
 def test_it_lets_the_scheduler_relaunch_locked_steps_with_its_secret(
-    first_step, settings, anonymous, owner, monkeypatch
+    first_step, settings, anonymous, owner, broker, django_capture_on_commit_callbacks
 ):
-    from apps.workflows import tasks
-
     settings.SCHEDULER_SECRET = "scheduler-secret"
     settings.WORKFLOW_PENDING_REQUEUE_AFTER = 1
     UserWorkflowStepExecution.objects.filter(pk=first_step.pk).update(
         creation_date=timezone.now() - timedelta(seconds=5)
     )
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.execute_step, "delay", queued.append)
-
-    refused = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
-    user_refused = client_for(owner).post("/relaunch_locked_workflow_step_executions", {}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
+        user_refused = client_for(owner).post("/relaunch_locked_workflow_step_executions", {}, format="json")
     assert (refused.status_code, user_refused.status_code) == (403, 403)
-    assert queued == []
+    assert broker.sent() == []
 
     anonymous.credentials(HTTP_AUTHORIZATION="scheduler-secret")
-    response = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post("/relaunch_locked_workflow_step_executions", {"datetime": "x"}, format="json")
     assert response.status_code == 200
     assert response.json() == {"user_workflow_step_executions_pk": [first_step.pk]}
-    assert queued == [first_step.pk]
+    assert broker.sent() == [("apps.workflows.tasks.execute_step", [first_step.pk], {})]
     assert UserWorkflowStepExecution.objects.get(pk=first_step.pk).status == StepStatus.PENDING
 
 

@@ -78,7 +78,10 @@ def test_it_refuses_a_result_that_is_not_a_list_of_objects(owner, result):
     divider = UserWorkflowStepExecution.objects.get()
     response = _edit(client_for(owner), divider.pk, result)
     assert response.status_code == 400
-    assert response.json()["error"] == "result: result must be a non-empty list of JSON objects"
+    assert response.json() == {
+        "error": "result: result must be a non-empty list of JSON objects",
+        "fields": {"result": ["result must be a non-empty list of JSON objects"]},
+    }
     assert UserWorkflowStepExecutionResult.objects.count() == 1
 
 

@@ -9,7 +9,8 @@ holds the step (``claimed_by`` = ``<hostname>:<pid>``):
   (``acks_late`` + ``reject_on_worker_lost``); the redelivered message waits for the lease to
   expire (``StepBusy`` → retry), then claims the step again;
 * killing the whole worker (main process and pool): its message is gone with it, and the beat
-  sweep (``relaunch_stale_steps``, called here as beat would) queues the stale step again.
+  sweep (``relaunch_stale_steps``, sent every 2 s by a real ``celery beat``) queues the stale step
+  again.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 
+from apps.assistants import runs
 from apps.chat.models import SessionEvent
-from apps.executions import services as executions
 from apps.executions.models import ProducedTextVersion
-from apps.workflows import runner
 from apps.workflows.models import StepStatus, UserWorkflowStepExecution, UserWorkflowStepExecutionResult
 from tests.processes import ROOT, process_env, stop_process, wait_for
 from tests.workflows.conftest import new_execution, poem_task
@@ -104,7 +103,7 @@ def _start_poem(owner):
 
     def run() -> None:
         try:
-            executions.run_from_form(execution, inputs)
+            runs.run_from_form(execution, inputs)
         finally:
             connection.close()  # this thread's own connection
 
@@ -128,11 +127,9 @@ def _running_stanza(execution) -> UserWorkflowStepExecution:
     )
 
 
-def _assert_completed_once(execution, victim: UserWorkflowStepExecution, killed_claim: str, while_waiting: Callable):
+def _assert_completed_once(execution, victim: UserWorkflowStepExecution, killed_claim: str):
     wait_for(
-        lambda: (
-            while_waiting() or ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).exists()
-        ),
+        lambda: ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution).exists(),
         timeout=90,
         interval=0.5,
         message="the workflow to complete",
@@ -162,10 +159,10 @@ def test_it_reruns_the_step_of_a_killed_pool_process_on_another_claim(workers, o
     killed_claim = victim.claimed_by
     os.kill(int(killed_claim.rsplit(":", 1)[1]), signal.SIGKILL)
 
-    _assert_completed_once(execution, victim, killed_claim, while_waiting=lambda: None)
+    _assert_completed_once(execution, victim, killed_claim)
 
 
-def test_it_reruns_the_step_of_a_killed_worker_found_by_the_sweep(workers, owner):
+def test_it_reruns_the_step_of_a_killed_worker_found_by_the_sweep(workers, celery_beat_process, owner):
     execution = _start_poem(owner)
     victim = _running_stanza(execution)
     killed_claim = victim.claimed_by
@@ -175,13 +172,6 @@ def test_it_reruns_the_step_of_a_killed_worker_found_by_the_sweep(workers, owner
     survivor = "wf-b" if name == "wf-a" else "wf-a"
     assert workers[survivor].poll() is None
 
-    last_sweep = [0.0]
-
-    def beat() -> None:  # what the beat entry does every minute, here every 2 s
-        if time.monotonic() - last_sweep[0] >= 2:
-            last_sweep[0] = time.monotonic()
-            runner.relaunch_stale_steps()
-
-    _assert_completed_once(execution, victim, killed_claim, while_waiting=beat)
+    _assert_completed_once(execution, victim, killed_claim)
     victim.refresh_from_db()
     assert victim.claimed_by.startswith(f"{survivor}@")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.chat import services as chat
+from apps.assistants.generation import run_generation
+from apps.assistants.messages import post_user_message
 from apps.chat.models import Generation, Message
 from apps.executions.models import ProducedTextVersion
 from apps.llm import services as llm_services
@@ -28,10 +29,10 @@ def _poem_with_stanzas_written(owner):
 
 
 def _chat(owner, execution, text: str, message_id: str) -> Generation:
-    posted = chat.post_user_message(
+    posted = post_user_message(
         owner, execution.session, message_id=message_id, text=text, user_task_execution_pk=execution.pk
     )
-    chat.run_generation(posted.message.generation.pk)
+    run_generation(posted.message.generation.pk)
     return Generation.objects.get(pk=posted.message.generation.pk)
 
 

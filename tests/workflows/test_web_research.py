@@ -42,6 +42,7 @@ class FakeWeb:
 
     def __init__(self) -> None:
         self.searches: list[dict[str, list[str]]] = []
+        self.paths: list[str] = []
         web = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +51,7 @@ class FakeWeb:
 
             def do_GET(self):
                 url = urlsplit(self.path)
+                web.paths.append(url.path)
                 if url.path == "/search":
                     query = parse_qs(url.query)
                     web.searches.append(query)
@@ -71,7 +73,8 @@ class FakeWeb:
                 self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
 
@@ -99,6 +102,8 @@ def test_it_researches_through_the_configured_search_and_writes_the_synthesis(
 ):
     settings.WEB_SEARCH_URL = f"{fake_web.base}/search"
     settings.WEB_SEARCH_API_KEY = "search-key"
+    # The pages are on loopback: the test allows it (production refuses it, see the next test).
+    settings.FETCH_ALLOWED_NETWORKS, settings.FETCH_ALLOWED_PORTS = ["127.0.0.1/32"], [fake_web.port]
     fake_llm("Note on farm heat.", "heat pump running costs", "Note on costs.", "None", "Heat pumps pay off on farms.")
     prompts: list[str] = []
     real_chat = llm_services.chat
@@ -130,6 +135,23 @@ def test_it_researches_through_the_configured_search_and_writes_the_synthesis(
     synthesis = f"Heat pumps pay off on farms.\n\nSources:\n- [{farm}]({farm})\n- [{costs}]({costs})"
     assert UserWorkflowStepExecution.objects.latest("id").results.get().result == [{"synthesis_note": synthesis}]
     assert ProducedTextVersion.objects.get().production == synthesis
+
+
+def test_it_never_fetches_a_search_result_on_an_internal_address(owner, research_task, fake_web, fake_llm, settings):
+    """Search results pointing at loopback (SSRF, issue 13) are refused by the production policy."""
+    settings.WEB_SEARCH_URL = f"{fake_web.base}/search"  # the operator's endpoint may be internal
+    fake_llm("heat pump running costs")
+    execution = new_execution(owner, research_task)
+    start(execution, research_subject="heat pumps for small farms")
+    run_pending(execution)
+    step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
+    assert (step.status, step.error_status["error"]) == (
+        "failed",
+        "no web page could be read for 'heat pumps for small farms'",
+    )
+    assert fake_web.paths == ["/search", "/search"]
+    assert ProducedTextVersion.objects.count() == 0
 
 
 def test_it_fails_with_a_clear_message_when_no_search_provider_is_configured(owner, research_task, settings):

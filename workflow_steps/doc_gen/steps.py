@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.core.user_files import safe_filename, session_dir
 from apps.llm import services as llm
 from workflow_steps.base import PastStep, StepContext, StepError, WorkflowStep, required
 
@@ -19,8 +20,6 @@ RECORDING_FOLDERS = ("videos", "audio_files")
 
 def recording_path(initial_parameter: Mapping[str, Any], context: StepContext) -> Path:
     """The uploaded recording named by the workflow inputs, in the session's folder of user files."""
-    from apps.executions.services import safe_filename, session_dir
-
     name = next((initial_parameter[key] for key in RECORDING_INPUTS if initial_parameter.get(key)), None)
     if not isinstance(name, str):
         raise StepError(f"no recording in the workflow inputs (expected one of {', '.join(RECORDING_INPUTS)})")

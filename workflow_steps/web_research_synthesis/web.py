@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from apps.core import safe_fetch
 from workflow_steps.base import StepError
 
 logger = logging.getLogger(__name__)
 
 NOT_CONFIGURED = "No web search provider is configured: set MOJODEX_WEB_SEARCH_URL (and MOJODEX_WEB_SEARCH_API_KEY)"
 USER_AGENT = "Mojodex/1.0 (web research workflow)"
+PAGE_TYPES = ("text/html", "text/plain", "application/xhtml")
 
 
 class WebSearchNotConfigured(StepError):
@@ -43,7 +45,11 @@ def _result_urls(payload: Any) -> list[str]:
 
 
 def search(query: str) -> list[str]:
-    """URLs of the first results for ``query`` (at most ``MOJODEX_WEB_SEARCH_RESULTS``)."""
+    """URLs of the first results for ``query`` (at most ``MOJODEX_WEB_SEARCH_RESULTS``).
+
+    Plain httpx, not the safe fetcher: the endpoint is the operator's setting, not user input
+    (it may well be a SearxNG on the private network), and only the query comes from the user.
+    """
     if not settings.WEB_SEARCH_URL:
         raise WebSearchNotConfigured(NOT_CONFIGURED)
     count = settings.WEB_SEARCH_RESULTS
@@ -64,40 +70,37 @@ def search(query: str) -> list[str]:
 
 
 def page_text(url: str) -> str | None:
-    """The readable text of a web page (blank lines dropped), or None when it cannot be read."""
+    """The readable text of a web page (blank lines dropped), or None when it cannot be read.
+
+    ``url`` comes from search results, so it is user-influenced: it is fetched only through the
+    SSRF-safe fetcher (internal addresses refused on every hop, size and time bounded).
+    """
+    policy = safe_fetch.policy_from_settings(
+        max_bytes=settings.WEB_FETCH_MAX_BYTES,
+        connect_timeout=settings.WEB_FETCH_TIMEOUT,
+        read_timeout=settings.WEB_FETCH_TIMEOUT,
+        total_timeout=settings.WEB_FETCH_TIMEOUT,
+        content_types=PAGE_TYPES,
+        allow_truncated=True,
+        user_agent=USER_AGENT,
+    )
     try:
-        with (
-            httpx.Client(
-                timeout=settings.WEB_FETCH_TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                return None
-            content_type = response.headers.get("content-type", "text/html")
-            if not content_type.startswith(("text/html", "text/plain", "application/xhtml")):
-                return None
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= settings.WEB_FETCH_MAX_BYTES:
-                    break
-            html = bytes(body).decode(response.encoding or "utf-8", errors="replace")
-    except httpx.HTTPError as exc:
+        page = safe_fetch.fetch(url, policy)
+    except safe_fetch.FetchError as exc:
         logger.info("web page %s could not be fetched: %s", url, exc)
         return None
-    text = extract_text(html)
+    text = extract_text(page.text())
     return text or None
 
 
 def extract_text(html: str) -> str:
     """Main text of an HTML page (trafilatura), else all its text; blank lines dropped."""
-    import trafilatura
+    import trafilatura  # heavy dependency: loaded by the worker step that scrapes, not at startup
 
     text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
     if not text.strip():
         try:
-            import lxml.html
+            import lxml.html  # heavy dependency, only for the fallback
 
             text = lxml.html.fromstring(html).text_content()
         except Exception:  # malformed page: nothing readable

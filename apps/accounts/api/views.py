@@ -11,10 +11,12 @@ from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
 from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
+from apps.chat import services as chat
+from apps.chat.client_errors import report_client_error
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import BackofficeSecretAuthentication, is_admin_request
 from apps.core.api.views_base import ServiceView, current_user, validated
-from apps.core.errors import Missing
+from apps.executions.spelling import correct_spelling
 
 ERRORS = {
     400: OpenApiResponse(description='bad input: `{"error": "<field>: <problem>"}`'),
@@ -247,7 +249,7 @@ class ErrorView(ServiceView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.ErrorReportSerializer, request.data)
-        profile.report_client_error(
+        report_client_error(
             current_user(request), data["error"], notify_admin=data["notify_admin"], session_id=data.get("session_id")
         )
         return Response({"success": "Error logged"})
@@ -297,16 +299,8 @@ class VocabularyView(ServiceView):
         "arrives on the session socket as `proper_nouns_tagged`)",
     )
     def post(self, request: Request) -> Response:
-        from apps.chat import services as chat
-        from apps.chat.models import Message
-
         data = validated(s.ProperNounsRequestSerializer, request.data)
-        try:
-            chat.request_proper_noun_tagging(current_user(request), data["message_pk"])
-        except Message.DoesNotExist:
-            raise Missing("message_pk: not found") from None
-        except chat.NothingToTag:
-            raise Missing("message_pk: this message has no text") from None
+        chat.request_proper_noun_tagging(current_user(request), data["message_pk"])
         return Response({"message_pk": data["message_pk"], "status": "processing"})
 
     @extend_schema(
@@ -316,7 +310,7 @@ class VocabularyView(ServiceView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.VocabularyCorrectionSerializer, request.data)
-        profile.correct_spelling(
+        correct_spelling(
             current_user(request), data["session_id"], data["initial_spelling"], data["corrected_spelling"]
         )
         return Response({})

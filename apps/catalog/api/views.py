@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.assistants.messages import start_text_edit
 from apps.catalog import services
 from apps.catalog.api import serializers as s
 from apps.catalog.definition import flatten_errors
@@ -29,14 +30,6 @@ ADMIN_RESPONSES = {
     401: OpenApiResponse(description="no credentials"),
     403: OpenApiResponse(description="not an admin (Django staff or the backoffice secret header)"),
 }
-
-
-def invalid(error: services.InvalidTaskDefinition) -> ValidationError:
-    return ValidationError(error.errors)
-
-
-def conflict(error: services.CatalogConflict) -> Response:
-    return Response({"error": str(error)}, status=status.HTTP_409_CONFLICT)
 
 
 def validated(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -62,12 +55,7 @@ class TaskView(AdminView):
         summary="Create a task from its JSON definition",
     )
     def put(self, request: Request) -> Response:
-        try:
-            task = services.create_task_definition(request.data)
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        task = services.create_task_definition(request.data)
         return Response({"task_pk": task.pk})
 
     @extend_schema(
@@ -81,14 +69,7 @@ class TaskView(AdminView):
         summary="Edit fields of a task (steps cannot be edited)",
     )
     def post(self, request: Request) -> Response:
-        try:
-            task = services.edit_task(request.data)
-        except Task.DoesNotExist:
-            raise NotFound("task_pk: not found") from None
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        task = services.edit_task(request.data)
         return Response({"task_pk": task.pk})
 
     @extend_schema(
@@ -112,10 +93,7 @@ class TaskView(AdminView):
     )
     def delete(self, request: Request) -> Response:
         task = self._task(request)
-        try:
-            services.delete_task(task)
-        except services.CatalogConflict as error:
-            return conflict(error)
+        services.delete_task(task)
         return Response({"task_pk": task.pk})
 
     @staticmethod
@@ -135,12 +113,7 @@ class TextTypeView(AdminView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.TextTypeCreateSerializer, request.data)
-        try:
-            text_type = services.create_text_type(data["text_type_name"])
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
-        except services.CatalogConflict as error:
-            return conflict(error)
+        text_type = services.create_text_type(data["text_type_name"])
         return Response({"text_type_pk": text_type.pk})
 
     @extend_schema(
@@ -169,10 +142,7 @@ class TextTypeView(AdminView):
         action = TextEditAction.objects.filter(pk=data["text_edit_action_pk"]).first()
         if action is None:
             raise ValidationError({"text_edit_action_pk": "not found"})
-        try:
-            association = services.link_text_edit_action(text_type, action)
-        except services.CatalogConflict as error:
-            return conflict(error)
+        association = services.link_text_edit_action(text_type, action)
         return Response({"text_edit_action_text_type_association_pk": association.pk})
 
 
@@ -198,22 +168,14 @@ class TextEditActionAdminView(AdminView):
         summary="Apply a text-edit action to a produced text; the new version streams on the session socket",
     )
     def post(self, request: Request) -> Response:
-        from apps.chat.services import TextEditNotApplicable, start_text_edit
-        from apps.executions.models import ProducedTextVersion
-
         data = validated(s.TextEditActionRunSerializer, request.data)
-        try:
-            message = start_text_edit(
-                request_user(request),
-                produced_text_version_pk=data["produced_text_version_pk"],
-                text_edit_action_pk=data["text_edit_action_pk"],
-                platform=data["platform"],
-                message_pk=data.get("message_pk"),
-            )
-        except ProducedTextVersion.DoesNotExist:
-            raise NotFound("produced_text_version_pk: not found") from None
-        except TextEditNotApplicable as error:
-            raise ValidationError({"text_edit_action_pk": str(error).split(": ", 1)[-1]}) from None
+        message = start_text_edit(
+            request_user(request),
+            produced_text_version_pk=data["produced_text_version_pk"],
+            text_edit_action_pk=data["text_edit_action_pk"],
+            platform=data["platform"],
+            message_pk=data.get("message_pk"),
+        )
         return Response({"success": "ok", "message_pk": message.pk})
 
     @extend_schema(
@@ -223,10 +185,7 @@ class TextEditActionAdminView(AdminView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.TextEditActionCreateSerializer, request.data)
-        try:
-            action = services.create_text_edit_action(data["emoji"], data["prompt_file_name"], data["displayed_data"])
-        except services.InvalidTaskDefinition as error:
-            raise invalid(error) from None
+        action = services.create_text_edit_action(data["emoji"], data["prompt_file_name"], data["displayed_data"])
         return Response({"text_edit_action_pk": action.pk})
 
 

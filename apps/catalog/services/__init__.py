@@ -11,11 +11,9 @@ from apps.catalog.services.definitions import (
     create_task_definition,
     delete_task,
     edit_task,
-    export_task_definition,
     import_task_definition,
     import_task_definitions,
     known_step_names,
-    task_json,
     validate_task_definition,
 )
 from apps.catalog.services.drafts import (
@@ -24,6 +22,7 @@ from apps.catalog.services.drafts import (
     request_task_json,
     run_task_json_request,
 )
+from apps.catalog.services.export import export_task_definition, task_json
 from apps.catalog.services.text_types import (
     create_text_edit_action,
     create_text_type,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import connection
 
+from apps.core.errors import Conflict
 
-class CatalogConflict(Exception):
+
+class CatalogConflict(Conflict):
     """The change collides with existing data (HTTP 409)."""
 
 

@@ -1,4 +1,6 @@
-"""Task definitions: validate, import (create or update), create, edit, delete, read, export."""
+"""Task definitions: validate, import (create or update), create, edit, delete.
+
+Reading and exporting a task as JSON is in ``apps.catalog.services.export``."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from apps.catalog.models import (
     WorkflowStepDisplayedData,
 )
 from apps.catalog.services.base import CatalogConflict, advisory_lock
+from apps.catalog.signals import task_deleting
+from apps.core.errors import Missing
 
 
 def known_step_names() -> set[str] | None:
@@ -266,11 +270,13 @@ def edit_task(data: Any) -> Task:
 
     Displayed data and predefined actions are upserted per language / target (others are kept),
     ``platforms`` replaces the set, ``output_type`` must name an existing text type. Raises
-    ``Task.DoesNotExist``, ``InvalidTaskDefinition`` or ``CatalogConflict`` (name taken).
+    ``Missing`` (unknown task), ``InvalidTaskDefinition`` or ``CatalogConflict`` (name taken).
     """
     cleaned = run_serializer(TaskEditSerializer, data)
     with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=cleaned["task_pk"])
+        task = Task.objects.select_for_update().filter(pk=cleaned["task_pk"]).first()
+        if task is None:
+            raise Missing("task_pk: not found")
         if "platforms" in cleaned:
             _sync_platforms(task, _check_platforms(cleaned["platforms"]))
         if "task_displayed_data" in cleaned:
@@ -302,21 +308,15 @@ def edit_task(data: Any) -> Task:
 
 def delete_task(task: Task) -> None:
     """Delete a task with everything that only describes it: displayed data, platform links,
-    predefined actions (from and to it), steps, product contents and user-task rows.
+    predefined actions (from and to it) and steps; ``task_deleting`` lets the higher layers drop
+    their rows (product contents, user-task rows) or refuse.
 
     A task that users have run is kept: ``CatalogConflict`` (remove it from products instead), so
     executions, produced texts and step results never lose their task.
     """
-    from apps.executions.models import UserTask, UserTaskExecution
-    from apps.products.models import ProductTask
-
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        runs = UserTaskExecution.objects.filter(user_task__task=task).count()
-        if runs:
-            raise CatalogConflict(
-                f"task {task.pk} has {runs} execution(s) and cannot be deleted; remove it from its products instead"
-            )
+        task_deleting.send(sender=Task, task=task)
         _delete_predefined_actions(
             TaskPredefinedActionAssociation.objects.filter(Q(task=task) | Q(predefined_action=task))
         )
@@ -324,107 +324,4 @@ def delete_task(task: Task) -> None:
         WorkflowStep.objects.filter(task=task).delete()
         TaskPlatformAssociation.objects.filter(task=task).delete()
         TaskDisplayedData.objects.filter(task=task).delete()
-        ProductTask.objects.filter(task=task).delete()
-        UserTask.objects.filter(task=task).delete()
         task.delete()
-
-
-def _displayed_data_json(task: Task) -> list[dict[str, Any]]:
-    return [
-        {
-            "language_code": row.language_code,
-            "name_for_user": row.name_for_user,
-            "definition_for_user": row.definition_for_user,
-            "json_input": row.json_input,
-        }
-        for row in task.displayed_data.order_by("language_code", "id")
-    ]
-
-
-def _predefined_actions_json(task: Task, *, by_name: bool) -> list[dict[str, Any]]:
-    actions = []
-    associations = task.predefined_action_associations.select_related("predefined_action").prefetch_related(
-        "displayed_data"
-    )
-    for association in associations.order_by("id"):
-        target = association.predefined_action
-        key: dict[str, Any] = {"task_name_for_system": target.name_for_system} if by_name else {"task_pk": target.pk}
-        shown = sorted(association.displayed_data.all(), key=lambda row: (row.language_code, row.id))
-        actions.append(
-            key
-            | {"displayed_data": [{"language_code": row.language_code, "data": row.displayed_data} for row in shown]}
-        )
-    return actions
-
-
-def _steps_json(task: Task, *, with_ids: bool) -> list[dict[str, Any]]:
-    steps = []
-    for step in task.workflow_steps.prefetch_related("displayed_data").order_by("rank", "id"):
-        shown = sorted(step.displayed_data.all(), key=lambda row: (row.language_code, row.id))
-        item: dict[str, Any] = {"step_pk": step.pk} if with_ids else {}
-        item |= {"name_for_system": step.name_for_system, "definition_for_system": step.definition_for_system}
-        if with_ids:
-            item["rank"] = step.rank
-        item |= {
-            "review_chat_enabled": step.review_chat_enabled,
-            "user_validation_required": step.user_validation_required,
-            "step_displayed_data": [
-                {
-                    "language_code": row.language_code,
-                    "name_for_user": row.name_for_user,
-                    "definition_for_user": row.definition_for_user,
-                }
-                for row in shown
-            ],
-        }
-        steps.append(item)
-    return steps
-
-
-def _platform_names(task: Task) -> list[str]:
-    return list(task.platform_associations.order_by("platform_id").values_list("platform__name", flat=True))
-
-
-def task_json(task: Task) -> dict[str, Any]:
-    """``GET /task``: the task as the original's backoffice reads it (pks included)."""
-    data: dict[str, Any] = {
-        "task_pk": task.pk,
-        "task_type": task.type,
-        "platforms": _platform_names(task),
-        "predefined_actions": _predefined_actions_json(task, by_name=False),
-        "task_displayed_data": _displayed_data_json(task),
-        "name_for_system": task.name_for_system,
-        "definition_for_system": task.definition_for_system,
-        "output_type": task.output_text_type.name if task.output_text_type else None,
-        "icon": task.icon,
-        "result_chat_enabled": task.result_chat_enabled,
-    }
-    if task.type == TaskType.INSTRUCT:
-        data |= {field: getattr(task, field) for field in INSTRUCT_FIELDS}
-    else:
-        data["steps"] = _steps_json(task, with_ids=True)
-    return data
-
-
-def export_task_definition(task: Task) -> dict[str, Any]:
-    """The task as a definition that ``import_task`` / ``PUT /task`` accept: portable between
-    databases (predefined actions name their target by ``task_name_for_system``, no pks)."""
-    data: dict[str, Any] = {
-        "task_type": task.type,
-        "name_for_system": task.name_for_system,
-        "definition_for_system": task.definition_for_system,
-        "icon": task.icon,
-        "output_type": task.output_text_type.name if task.output_text_type else "document",
-        "platforms": _platform_names(task),
-        "result_chat_enabled": task.result_chat_enabled,
-        "visible_for_teasing": task.visible_for_teasing,
-    }
-    if task.type == TaskType.INSTRUCT:
-        data |= {field: getattr(task, field) for field in INSTRUCT_FIELDS}
-        if data["infos_to_extract"] is None:
-            data["infos_to_extract"] = []
-    data["task_displayed_data"] = _displayed_data_json(task)
-    data["predefined_actions"] = _predefined_actions_json(task, by_name=True)
-    if task.type == TaskType.WORKFLOW:
-        data["steps"] = _steps_json(task, with_ids=False)
-    return data

@@ -14,6 +14,8 @@ from django.utils import timezone
 from apps.catalog.definition import InvalidTaskDefinition
 from apps.catalog.models import TaskJsonRequest, TaskJsonRequestStatus, TextType
 from apps.catalog.services.definitions import validate_task_definition
+from apps.llm import services as llm
+from apps.llm.errors import RETRYABLE_ERRORS, LLMError
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ TASK_JSON_STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 def request_task_json(task_requirements: str) -> TaskJsonRequest:
     """Store the request and, after commit, queue its generation on ``llm``."""
+    # The task module imports this one (task ↔ service): the task is looked up when called.
     from apps.catalog.tasks import generate_task_json
 
     request = TaskJsonRequest.objects.create(task_requirements=task_requirements)
@@ -34,8 +37,6 @@ def request_task_json(task_requirements: str) -> TaskJsonRequest:
 def draft_task_definition(task_requirements: str) -> dict[str, Any]:
     """Ask the LLM for a definition of the described task (``catalog/generate_task_json``), ready
     for ``PUT /task``: ``datetime`` now and no predefined actions, as the original did."""
-    from apps.llm import services as llm
-
     prompt = llm.render_prompt(
         "catalog/generate_task_json",
         requirements=task_requirements,
@@ -74,8 +75,6 @@ def run_task_json_request(pk: int, *, final_attempt: bool = True) -> None:
     Safe to run twice: only a claimed row is worked on. A retryable LLM error releases the claim
     and propagates (the Celery task retries) unless it is the final attempt, which fails the row.
     """
-    from apps.llm.errors import RETRYABLE_ERRORS, LLMError
-
     request = claim_task_json_request(pk)
     if request is None:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -107,10 +107,5 @@ class ImageView(APIView):
         session = services.user_session(user, data["session_id"])
         if session is None:
             raise NotFound("session_id: not found")
-        try:
-            filename = files.store_session_image(session, data["file"])
-        except files.ImageRejected as error:
-            if error.too_large:
-                return Response({"error": f"file: {error}"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-            raise ValidationError({"file": str(error)}) from None
+        filename = files.store_session_image(session, data["file"])
         return Response({"filename": filename})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -42,12 +41,7 @@ class SessionView(APIView):
         user = request_user(request)
         serializer = CreateSessionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            session = services.create_session(
-                user, platform=serializer.validated_data["platform"], mode=SessionMode.CHAT
-            )
-        except services.TermsNotAccepted as error:
-            return Response({"error": str(error)}, status=status.HTTP_401_UNAUTHORIZED)
+        session = services.create_session(user, platform=serializer.validated_data["platform"], mode=SessionMode.CHAT)
         return Response({"session_id": session.pk, "intro_done": user.company_id is not None})
 
     @extend_schema(

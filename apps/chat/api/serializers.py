@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rest_framework import serializers
 
@@ -39,8 +40,6 @@ class UserMessageSerializer(serializers.Serializer):
         return value
 
     def validate_file(self, upload):  # type: ignore[no-untyped-def]
-        from pathlib import Path
-
         if Path(upload.name or "").suffix.lower() not in AUDIO_EXTENSIONS:
             raise serializers.ValidationError(
                 f"audio type not accepted (allowed: {', '.join(sorted(AUDIO_EXTENSIONS))})"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -10,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.assistants.messages import post_user_message
 from apps.chat import services
 from apps.chat.api.serializers import StoredMessageSerializer, UserMessageSerializer, server_time
 from apps.core.api.permissions import request_user
-from apps.executions.models import UserTaskExecution
+from apps.core.user_files import safe_filename, session_dir
 
 
 class UserMessageView(APIView):
@@ -49,33 +53,26 @@ class UserMessageView(APIView):
             "use_draft_placeholder": data["use_draft_placeholder"],
             "audio": audio_name is not None,
         }
-        try:
-            posted = services.post_user_message(
-                user,
-                session,
-                message_id=data["message_id"],
-                text=data.get("text"),
-                audio_file=audio_name,
-                message_date=server_time(data["message_date"], user.timezone_offset),
-                message_pk=data.get("message_pk"),
-                user_task_execution_pk=data.get("user_task_execution_pk"),
-                options=options,
-            )
-        except UserTaskExecution.DoesNotExist:
-            raise NotFound("user_task_execution_pk: no such execution in this session") from None
+        posted = post_user_message(
+            user,
+            session,
+            message_id=data["message_id"],
+            text=data.get("text"),
+            audio_file=audio_name,
+            message_date=server_time(data["message_date"], user.timezone_offset),
+            message_pk=data.get("message_pk"),
+            user_task_execution_pk=data.get("user_task_execution_pk"),
+            options=options,
+        )
         if posted.processing:
             return Response({"status": "processing"}, status=status.HTTP_200_OK)
         return Response(posted.message.message, status=status.HTTP_200_OK)
 
 
-def _store_audio(user_id: str, session_id: str, message_id: str, upload) -> str:  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
-    from apps.executions.services import safe_filename, session_dir
-
+def _store_audio(user_id: str, session_id: str, message_id: str, upload: UploadedFile) -> str:
     folder = session_dir(user_id, session_id) / "user_messages_audios"
     folder.mkdir(parents=True, exist_ok=True)
-    name = safe_filename(message_id) + Path(upload.name).suffix.lower()
+    name = safe_filename(message_id) + Path(upload.name or "").suffix.lower()
     with open(folder / name, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

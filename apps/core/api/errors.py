@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -26,7 +26,11 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     """The one place an exception becomes an API answer: a service's typed error
     (``apps.core.errors.ServiceError``) with its status, DRF's own errors with theirs."""
     if isinstance(exc, ServiceError):
-        return Response({"error": exc.message}, status=exc.status)
+        if not exc.fields:
+            return Response({"error": exc.message}, status=exc.status)
+        # Per-field reasons answer like a serializer's 400: the first one as ``error``, all as ``fields``.
+        detail = {field: reason if isinstance(reason, list) else [reason] for field, reason in exc.fields.items()}
+        return Response({"error": _first_message(detail), "fields": detail}, status=exc.status)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handler logs it
@@ -43,12 +47,8 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
 
 def json_not_found(request: Any, exception: Exception | None = None) -> Any:
     """Unknown URL: JSON like every other API error (the web UI has its own pages)."""
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Not found"}, status=404)
 
 
 def json_server_error(request: Any) -> Any:
-    from django.http import JsonResponse
-
     return JsonResponse({"error": "Internal server error"}, status=500)

@@ -51,6 +51,7 @@ class IsAdmin(permissions.BasePermission):
 
 def request_user(request: Request) -> User:
     """The authenticated ``User`` of a request behind ``IsAuthenticated`` (typed for callers)."""
+    # core sits below accounts: the user model is resolved at call time, not at import.
     from apps.accounts.models import User
 
     user = request.user

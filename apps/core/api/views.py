@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -10,10 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.services import check_health
+from apps.llm.config import providers_in_use
+
+
+def _check_providers() -> dict[str, Any]:
+    return {"ok": True, **providers_in_use()}
 
 
 class HealthView(APIView):
-    """Reachability of database, Redis, broker and workers: 200 when all are up, else 503."""
+    """Reachability of database, Redis, broker and workers, and the providers in use: 200 when all are up, else 503."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -27,5 +34,5 @@ class HealthView(APIView):
         }
     )
     def get(self, request: Request) -> Response:
-        healthy, report = check_health()
+        healthy, report = check_health({"providers": _check_providers})
         return Response(report, status=200 if healthy else 503)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.catalog.models import Platform
+from apps.chat.services import user_session
 from apps.core.api.pagination import page_bounds
 from apps.core.api.permissions import request_user
 from apps.executions import selectors, services
@@ -164,8 +165,6 @@ class ProducedTextView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = request_user(request)
-        from apps.chat.services import user_session
-
         serializer = SaveProducedTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.chat.services import TermsNotAccepted
+from apps.assistants import runs
+from apps.catalog import selectors as catalog
 from apps.core.api.pagination import page_bounds
 from apps.core.api.permissions import request_user
 from apps.executions import selectors, services
@@ -29,6 +32,7 @@ from apps.executions.api.serializers import (
     SuccessSerializer,
 )
 from apps.executions.models import UserTask, UserTaskExecution
+from apps.workflows.selectors import step_executions_by_execution
 
 
 def owned_execution(user, pk: int) -> UserTaskExecution:  # type: ignore[no-untyped-def]
@@ -39,8 +43,13 @@ def owned_execution(user, pk: int) -> UserTaskExecution:  # type: ignore[no-unty
     return execution
 
 
-def terms_error() -> Response:
-    return Response({"error": "Terms and conditions not accepted"}, status=status.HTTP_401_UNAUTHORIZED)
+def executions_json(
+    executions: Sequence[UserTaskExecution], user: Any, *, single: bool = False
+) -> list[dict[str, Any]]:
+    """The executions' JSON with the step executions of the workflow ones (read from workflows)."""
+    workflow_executions = [e for e in executions if e.user_task.task.type == "workflow"]
+    step_runs = step_executions_by_execution(workflow_executions) if workflow_executions else {}
+    return selectors.executions_json(executions, user, step_runs=step_runs, single=single)
 
 
 class UserTaskExecutionView(APIView):
@@ -55,8 +64,6 @@ class UserTaskExecutionView(APIView):
         summary="Create an execution of one of the user's tasks (not started until run or first message)",
     )
     def put(self, request: Request) -> Response:
-        from apps.products.services import NoPurchase
-
         user = request_user(request)
         serializer = CreateExecutionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -67,21 +74,14 @@ class UserTaskExecutionView(APIView):
         origin = None
         if data.get("user_task_execution_fk") is not None:
             origin = owned_execution(user, data["user_task_execution_fk"])
-        try:
-            execution = services.create_execution(
-                user, user_task, platform=data["platform"], predefined_action_from=origin
-            )
-        except NoPurchase:
-            return Response({"error": "no_purchase"}, status=status.HTTP_402_PAYMENT_REQUIRED)
-        except TermsNotAccepted:
-            return terms_error()
+        execution = runs.create_execution(user, user_task, platform=data["platform"], predefined_action_from=origin)
         task = user_task.task
         return Response(
             {
                 "user_task_execution_pk": execution.pk,
                 "json_input": execution.json_input_values,
-                "actions": selectors.predefined_actions(task, user.language_code),
-                "text_edit_actions": selectors.text_edit_actions(task, user.language_code),
+                "actions": catalog.predefined_actions(task, user.language_code),
+                "text_edit_actions": catalog.text_edit_actions(task, user.language_code),
                 "session_id": execution.session_id,
                 "intro_done": user.company_id is not None,
             }
@@ -114,7 +114,7 @@ class UserTaskExecutionView(APIView):
             execution = executions.filter(pk=params["user_task_execution_pk"]).first()
             if execution is None:
                 raise NotFound("user_task_execution_pk: not found")
-            return Response(selectors.executions_json([execution], user, single=True)[0])
+            return Response(executions_json([execution], user, single=True)[0])
         offset, limit = page_bounds(request.query_params, "n_user_task_executions")
         executions = executions.filter(start_date__isnull=False, deleted_by_user__isnull=True)
         if params.get("search_filter"):
@@ -123,7 +123,7 @@ class UserTaskExecutionView(APIView):
         if params.get("user_task_pks"):
             executions = executions.filter(user_task_id__in=params["user_task_pks"])
         page = list(executions.order_by("-id")[offset : offset + limit])
-        return Response({"user_task_executions": selectors.executions_json(page, user)})
+        return Response({"user_task_executions": executions_json(page, user)})
 
     @extend_schema(
         parameters=[ExecutionPkSerializer],
@@ -161,8 +161,5 @@ class UserTaskExecutionRunView(APIView):
             "use_message_placeholder": data["use_message_placeholder"],
             "use_draft_placeholder": data["use_draft_placeholder"],
         }
-        try:
-            services.run_from_form(execution, data["inputs"], request.FILES, options)
-        except services.InputError as error:
-            raise ValidationError({error.field: error.message}) from None
+        runs.run_from_form(execution, data["inputs"], request.FILES, options)
         return Response({"success": "ok"})

@@ -15,9 +15,10 @@ from apps.catalog.models import Task
 from apps.core.api.permissions import IsAdmin
 from apps.core.api.views_base import ServiceView, validated
 from apps.core.errors import Missing
-from apps.products import offers, services
+from apps.products import offers
 from apps.products.api import serializers as s
 from apps.products.models import Product, ProductCategory, Purchase
+from apps.products.services.purchases import add_task_to_product, deactivate_purchase, grant_product
 
 ADMIN_ERRORS = {
     400: OpenApiResponse(description='bad input: `{"error": "<field>: <problem>"}`'),
@@ -158,7 +159,7 @@ class ProductTaskAssociationView(AdminView):
         product = Product.objects.filter(pk=data["product_pk"]).first()
         if product is None:
             raise Missing("product_pk: not found")
-        association = services.add_task_to_product(product, _task(data["task_pk"]))
+        association = add_task_to_product(product, _task(data["task_pk"]))
         return Response({"product_task_association_pk": association.pk})
 
 
@@ -173,7 +174,7 @@ class ProfileTaskAssociationView(AdminView):
         profile = offers.profiles().filter(pk=data["profile_pk"]).first()
         if profile is None:
             raise Missing("profile_pk: not found")
-        association = services.add_task_to_product(profile, _task(data["task_pk"]))
+        association = add_task_to_product(profile, _task(data["task_pk"]))
         return Response({"profile_task_association_pk": association.pk})
 
 
@@ -188,7 +189,7 @@ class ManualPurchaseView(AdminView):
         product = Product.objects.filter(pk=data["product_pk"]).select_related("product_category").first()
         if product is None:
             raise Missing("product_pk: not found")
-        purchase = services.grant_product(target_user(data), product, custom_purchase_id=data.get("custom_purchase_id"))
+        purchase = grant_product(target_user(data), product, custom_purchase_id=data.get("custom_purchase_id"))
         return Response({"purchase_pk": purchase.pk})
 
     @extend_schema(
@@ -201,7 +202,7 @@ class ManualPurchaseView(AdminView):
         purchase = Purchase.objects.filter(pk=data["purchase_pk"]).first()
         if purchase is None:
             raise Missing("purchase_pk: not found")
-        services.deactivate_purchase(purchase, reason="ended by an admin")
+        deactivate_purchase(purchase, reason="ended by an admin")
         return Response({})
 
 
@@ -218,7 +219,7 @@ class RoleView(AdminView):
         profile = offers.profiles().filter(pk=data["profile_pk"]).select_related("product_category").first()
         if profile is None:
             raise Missing("profile_pk: not found")
-        role = services.grant_product(target_user(data), profile)
+        role = grant_product(target_user(data), profile)
         return Response({"role_pk": role.pk})
 
     @extend_schema(request=s.RolePkSerializer, responses={200: s.EmptyResponse, **ADMIN_ERRORS}, summary="End a role")
@@ -227,5 +228,5 @@ class RoleView(AdminView):
         role = Purchase.objects.filter(pk=data["role_pk"], product__in=offers.profiles()).first()
         if role is None:
             raise Missing("role_pk: not found")
-        services.deactivate_purchase(role, reason="role ended by an admin")
+        deactivate_purchase(role, reason="role ended by an admin")
         return Response({})

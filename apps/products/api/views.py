@@ -15,10 +15,19 @@ from apps.core.api.pagination import MAX_PAGE
 from apps.core.api.permissions import BackofficeSecretAuthentication, IsAdmin
 from apps.core.api.views_base import ServiceView, current_user, validated
 from apps.notifications import services as notifications
-from apps.products import offers, services
+from apps.products import offers
 from apps.products.api import serializers as s
 from apps.products.api.admin_views import category_create, category_update
 from apps.products.api.permissions import IsAdminOrScheduler, IsAdminOrSchedulerOrWebapp
+from apps.products.services.expiry import expired_purchase_ids
+from apps.products.services.purchases import associate_free_product
+from apps.products.services.stripe import (
+    complete_stripe_checkout,
+    end_stripe_subscription,
+    open_stripe_checkout,
+    verify_stripe_event,
+)
+from apps.products.tasks import sweep_expired_purchases
 
 ERRORS = {
     400: OpenApiResponse(description='bad input: `{"error": "<field>: <problem>"}`'),
@@ -100,9 +109,7 @@ class PurchaseView(ServiceView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.StripeCheckoutSerializer, request.data)
-        purchase = services.open_stripe_checkout(
-            current_user(request), data["stripe_session_id"], data["product_stripe_id"]
-        )
+        purchase = open_stripe_checkout(current_user(request), data["stripe_session_id"], data["product_stripe_id"])
         return Response({"purchase_pk": purchase.pk})
 
     @extend_schema(
@@ -111,14 +118,14 @@ class PurchaseView(ServiceView):
         summary="Stripe webhook `checkout.session.completed` (signed with STRIPE_WEBHOOK_SECRET_NEW_PURCHASE)",
     )
     def post(self, request: Request) -> Response:
-        event = services.verify_stripe_event(
+        event = verify_stripe_event(
             request.body, request.headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET_NEW_PURCHASE
         )
         if event["type"] != "checkout.session.completed":
             return Response({"ignored_event_type": event["type"]})
         obj = event["data"]["object"]
         details = obj.get("customer_details")
-        purchase = services.complete_stripe_checkout(
+        purchase = complete_stripe_checkout(
             str(obj.get("id")),
             _stripe_id(obj.get("customer")),
             _stripe_id(obj.get("subscription")),
@@ -137,12 +144,12 @@ class SubscriptionEndView(ServiceView):
         summary="Stripe webhook: subscription deleted or update expired (STRIPE_WEBHOOK_SECRET_END_PURCHASE)",
     )
     def post(self, request: Request) -> Response:
-        event = services.verify_stripe_event(
+        event = verify_stripe_event(
             request.body, request.headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET_END_PURCHASE
         )
         if event["type"] not in ("customer.subscription.deleted", "customer.subscription.pending_update_expired"):
             return Response({"ignored_event_type": event["type"]})
-        purchase = services.end_stripe_subscription(str(event["data"]["object"].get("id")))
+        purchase = end_stripe_subscription(str(event["data"]["object"].get("id")))
         return Response({"purchase_pk": purchase.pk})
 
 
@@ -159,7 +166,7 @@ class AssociateFreeProductView(ServiceView):
     )
     def put(self, request: Request) -> Response:
         data = validated(s.FreeProductSerializer, request.data)
-        services.associate_free_product(current_user(request), data["product_category_pk"])
+        associate_free_product(current_user(request), data["product_category_pk"])
         return Response(
             {
                 "purchasable_products": offers.purchasable_products(current_user(request)),
@@ -182,9 +189,7 @@ class CheckExpiredPurchasesView(ServiceView):
         params = validated(s.CheckExpiredSerializer, request.query_params)
         body = validated(s.CheckExpiredSerializer, request.data or {})
         limit = min(params.get("n_purchases") or body.get("n_purchases") or MAX_PAGE, MAX_PAGE)
-        due = services.expired_purchase_ids(limit=limit)
-        from apps.products.tasks import sweep_expired_purchases
-
+        due = expired_purchase_ids(limit=limit)
         transaction.on_commit(sweep_expired_purchases.delay)
         return Response({"purchase_pks": due})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -69,10 +69,7 @@ class TodosView(APIView):
             if todo is None:
                 raise NotFound("todo_pk: not found")
             if data["mark_as_done"]:
-                try:
-                    services.mark_done(todo)
-                except services.TodoConflict as conflict:
-                    return Response({"error": str(conflict)}, status=status.HTTP_400_BAD_REQUEST)
+                services.mark_done(todo)
             else:
                 services.mark_read(mine.filter(pk=todo.pk))
             return Response({"todo_pk": todo.pk})

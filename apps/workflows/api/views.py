@@ -3,11 +3,8 @@ the scheduler's relaunch of stuck steps. Another user's step or execution is a 4
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,21 +25,6 @@ from apps.workflows.api.serializers import (
     StepValidationSerializer,
     SweepSerializer,
 )
-from apps.workflows.models import UserWorkflowStepExecution
-
-NOT_FOUND = "user_workflow_step_execution_pk: not found"
-
-
-def _step(user: Any, pk: int) -> UserWorkflowStepExecution:
-    try:
-        return services.owned_step_execution(user, pk)
-    except UserWorkflowStepExecution.DoesNotExist:
-        raise NotFound(NOT_FOUND) from None
-
-
-def _conflict(error: Exception) -> Response:
-    return Response({"error": str(error)}, status=status.HTTP_409_CONFLICT)
-
 
 CONFLICT = OpenApiResponse(description="the step's state does not allow it (still running, failed, rejected…)")
 
@@ -57,14 +39,11 @@ class StepExecutionView(APIView):
         serializer = StepValidationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
-        try:
-            if data["validated"]:
-                services.validate(step_execution)
-            else:
-                services.reject(step_execution)
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        step_execution = services.owned_step_execution(request.user, data["user_workflow_step_execution_pk"])
+        if data["validated"]:
+            services.validate(step_execution)
+        else:
+            services.reject(step_execution)
         return Response({"message": "Step validated"})
 
     @extend_schema(
@@ -75,7 +54,9 @@ class StepExecutionView(APIView):
     def put(self, request: Request) -> Response:
         serializer = StepRelaunchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.relaunch(_step(request.user, serializer.validated_data["user_workflow_step_execution_pk"]))
+        services.relaunch(
+            services.owned_step_execution(request.user, serializer.validated_data["user_workflow_step_execution_pk"])
+        )
         return Response({"message": "Workflow relaunched"})
 
 
@@ -89,13 +70,8 @@ class StepExecutionResultView(APIView):
         serializer = StepResultSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        step_execution = _step(request.user, data["user_workflow_step_execution_pk"])
-        try:
-            row = services.edit_result(step_execution, data["result"])
-        except services.InvalidResult as error:
-            raise ValidationError({"result": str(error)}) from None
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        step_execution = services.owned_step_execution(request.user, data["user_workflow_step_execution_pk"])
+        row = services.edit_result(step_execution, data["result"])
         return Response({"new_result": row.result})
 
 
@@ -113,22 +89,13 @@ class RestartWorkflowView(APIView):
         summary="Restart a workflow from its first step with new inputs",
     )
     def post(self, request: Request) -> Response:
-        from apps.executions.services import InputError
-
         serializer = RestartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         execution = user_execution(request.user, data["user_task_execution_pk"])
         if execution is None:
             raise NotFound("user_task_execution_pk: not found")
-        try:
-            services.restart(execution, data["inputs"], request.FILES)
-        except services.NotAWorkflow as error:
-            return Response({"error": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        except InputError as error:
-            raise ValidationError({error.field: error.message}) from None
-        except services.WorkflowConflict as error:
-            return _conflict(error)
+        services.restart(execution, data["inputs"], request.FILES)
         return Response({"message": "Workflow restarted"})
 
 

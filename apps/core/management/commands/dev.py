@@ -2,7 +2,10 @@
 
 With no ``DATABASE_URL``/``REDIS_URL`` it starts embedded Postgres+pgvector and Redis under
 ``MOJODEX_VAR_DIR`` (default ``./var``); then migrates, seeds the demo data, and supervises daphne,
-a Celery worker on every queue and celery beat until Ctrl-C or SIGTERM stops them all.
+a Celery worker on every queue and celery beat until Ctrl-C or SIGTERM stops them all. With no
+configuration, ``manage.py`` has already chosen a key generated once under ``MOJODEX_VAR_DIR`` and
+the offline fake providers (``apps.core.devenv``); the banner says so, and is printed only once
+daphne accepts connections and the worker answers a ping.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -60,14 +65,17 @@ class Command(BaseCommand):
             self._prepare_database(env)
             supervisor = self._supervisor(env, options)
             supervisor.start()
-            url = f"http://{options['host']}:{options['port']}"
-            self.stdout.write(
-                f"Mojodex is running at {url}/app/  (admin: {url}/admin/, API docs: {url}/api/docs/)\n"
-                "Demo login: demo@example.com / demo\n"
-                "Press Ctrl-C to stop.",
-            )
-            self.stdout.flush()
-            supervisor.run_until_signalled()
+            readiness = Readiness(options["host"], options["port"], env)
+            announced = False
+
+            def announce_when_ready() -> None:
+                nonlocal announced
+                if not announced and readiness.ready():
+                    announced = True
+                    self.stdout.write(self._banner(options))
+                    self.stdout.flush()
+
+            supervisor.run_until_signalled(tick=announce_when_ready)
         finally:
             if supervisor is not None:
                 supervisor.stop()
@@ -75,6 +83,31 @@ class Command(BaseCommand):
             if servers.postgres or servers.redis:
                 settings.EMBEDDED_STATE_FILE.unlink(missing_ok=True)
             self.stdout.write("Mojodex stopped.")
+
+    def _banner(self, options: dict[str, Any]) -> str:
+        from apps.llm import config
+
+        url = f"http://{options['host']}:{options['port']}"
+        used = config.providers_in_use()
+        loaders = (config.chat_providers, config.embedding_providers, config.stt_providers)
+        faked = any(entry.is_fake for loader in loaders for entry in loader())
+        lines = [
+            f"Mojodex is running at {url}/app/  (admin: {url}/admin/, API docs: {url}/api/docs/)",
+            "Demo login: demo@example.com / demo",
+            "Providers: LLM {}, embedder {}, transcriber {}".format(
+                *(", ".join(used[kind]) for kind in ("llm", "embedder", "transcriber"))
+            ),
+        ]
+        if faked and settings.LLM_FAKE_PROVIDERS:
+            lines.append(
+                "  MOJODEX_FAKE_PROVIDERS=true: offline fakes stand in for the provider files not set "
+                "(real providers: docs/llm.md)"
+            )
+        key_file = os.environ.get("SECRET_KEY_FILE")
+        if key_file and not os.environ.get("SECRET_KEY"):
+            lines.append(f"Secret key: {key_file} (generated once, reused on restart)")
+        lines.append("Press Ctrl-C to stop.")
+        return "\n".join(lines)
 
     def _manage(self, env: dict[str, str], *argv: str) -> None:
         result = subprocess.run([sys.executable, "manage.py", *argv], env=env, cwd=settings.BASE_DIR)
@@ -130,3 +163,44 @@ class Command(BaseCommand):
             ],
         )
         return supervisor
+
+
+class Readiness:
+    """Daphne accepts a connection and the dev worker answers a real control ping."""
+
+    def __init__(self, host: str, port: int, env: dict[str, str]):
+        self.address = ("127.0.0.1" if host in {"0.0.0.0", "::", ""} else host, port)
+        self.broker_url = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL") or settings.CELERY_BROKER_URL
+        self.worker = f"dev@{socket.gethostname()}"
+        self.web_up = False
+        self.next_ping = 0.0
+
+    def _web(self) -> bool:
+        try:
+            with socket.create_connection(self.address, timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def _worker(self) -> bool:
+        # Its own app on the started broker: the project's app was configured from settings read
+        # before the embedded servers existed (and publishes control messages on its own pool).
+        from celery import Celery
+
+        probe = Celery("mojodex-dev-readiness", broker=self.broker_url, set_as_current=False)
+        try:
+            replies = probe.control.ping(destination=[self.worker], timeout=1.0) or []
+        finally:
+            probe.close()
+        return any(self.worker in reply for reply in replies)
+
+    def ready(self) -> bool:
+        self.web_up = self.web_up or self._web()
+        if not self.web_up or time.monotonic() < self.next_ping:
+            return False
+        self.next_ping = time.monotonic() + 1.0
+        try:
+            return self._worker()
+        except Exception as exc:  # the broker may still be starting: ask again next tick
+            logger.debug("worker ping failed: %s", exc)
+            return False

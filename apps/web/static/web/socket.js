@@ -3,6 +3,7 @@
 // processed, and acknowledges `mojo_message` / `draft_message` once handled.
 
 import { getToken, logout, toLogin } from "./api.js";
+import { ACK, DRAFT_MESSAGE, MOJO_MESSAGE, PING, PONG, SOCKET_STATUS, TOKEN_EVENTS } from "./events.js";
 
 const PING_EVERY_MS = 20000;
 const SILENCE_LIMIT_MS = 45000;
@@ -58,7 +59,7 @@ export class SessionSocket extends EventTarget {
 
   setStatus(status, detail = "") {
     this.status = status;
-    this.dispatchEvent(new CustomEvent("status", { detail: { status, detail } }));
+    this.dispatchEvent(new CustomEvent(SOCKET_STATUS, { detail: { status, detail } }));
   }
 
   connect() {
@@ -131,7 +132,7 @@ export class SessionSocket extends EventTarget {
       this.reconnectNow(); // a half-open connection: nothing heard, not even a pong
       return;
     }
-    this.send({ event: "ping", data: {} });
+    this.send({ event: PING, data: {} });
   }
 
   send(message) {
@@ -143,17 +144,17 @@ export class SessionSocket extends EventTarget {
   }
 
   ack(event, data) {
-    if (event === "mojo_message" && data.message_pk != null) {
-      this.send({ event: "ack", data: { message_pk: data.message_pk } });
-    } else if (event === "draft_message" && data.produced_text_version_pk != null) {
-      this.send({ event: "ack", data: { produced_text_version_pk: data.produced_text_version_pk } });
+    if (event === MOJO_MESSAGE && data.message_pk != null) {
+      this.send({ event: ACK, data: { message_pk: data.message_pk } });
+    } else if (event === DRAFT_MESSAGE && data.produced_text_version_pk != null) {
+      this.send({ event: ACK, data: { produced_text_version_pk: data.produced_text_version_pk } });
     }
   }
 
   handle(envelope) {
     const { event, data = {}, seq = null } = envelope || {};
-    if (!event || event === "pong") return;
-    if (!event.endsWith("_token")) {
+    if (!event || event === PONG) return;
+    if (!TOKEN_EVENTS.has(event)) {
       this.log.push(envelope);
       if (this.log.length > 200) this.log.shift();
     }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.chat.assistants.streaming import text_edit_router
+from apps.assistants.streaming import text_edit_router
+from apps.chat import events
+from apps.chat import services as chat
 from apps.chat.models import Generation
+from apps.executions import services as executions
 from apps.llm import services as llm
 from apps.llm import tags
 
@@ -19,9 +22,6 @@ def prompt_path(prompt_file_name: str) -> str:
 
 
 def run(generation: Generation) -> None:
-    from apps.chat import services as chat
-    from apps.executions import services as executions
-
     source = generation.produced_text_version
     action = generation.text_edit_action
     assert source is not None and action is not None
@@ -46,12 +46,10 @@ def run(generation: Generation) -> None:
             production=production,
             produced_text=source.produced_text,
             text_type_id=source.text_type_id,
-            embed=False,
         )
-        content = {
+        content: events.MessageContent = {
             **executions.version_payload(version),
             "text_with_tags": tags.wrap(tags.EXECUTION, raw),
             "user_task_execution_pk": execution.pk if execution else None,
         }
         chat.finish_generation(generation, content, draft=True)
-    executions.embed_version(version, user.pk)

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.chat.assistants import context
-from apps.chat.assistants.instruct import transcribe_pending_audio, visible_text
-from apps.chat.assistants.streaming import TokenRouter, converse
+from apps.assistants import context
+from apps.assistants.instruct import transcribe_pending_audio, visible_text
+from apps.assistants.runs import deliver_draft
+from apps.assistants.streaming import TokenRouter, converse
+from apps.chat import services as chat
 from apps.chat.models import Generation
 from apps.llm import services as llm
 from apps.llm import tags
+from apps.workflows import services as workflows
 
 NOTHING_TO_REVIEW = "No step of this workflow is waiting for your review right now."
 RESULT_CHAT_DISABLED = "This task does not allow changing its result in the chat."
 
 
 def run(generation: Generation) -> None:
-    from apps.chat import services as chat
-    from apps.executions import services as executions
-    from apps.workflows import services as workflows
-    from apps.workflows.locks import lock_execution
-
     transcribe_pending_audio(generation)
     execution = generation.user_task_execution
     assert execution is not None
@@ -56,16 +54,7 @@ def run(generation: Generation) -> None:
     if tags.has(raw, tags.EXECUTION):
         execution_text = tags.extract(raw, tags.EXECUTION)
         if tags.has(execution_text, tags.DRAFT):
-            title, production = tags.title_and_draft(execution_text)
-            with transaction.atomic():  # the workflow lock first: one lock order with the engine
-                lock_execution(execution.pk)
-                version = executions.save_produced_text_version(
-                    user_id=user.pk, title=title, production=production, execution=execution, embed=False
-                )
-                content.update(executions.version_payload(version))
-                chat.finish_generation(generation, content, draft=True)
-                executions.after_draft(execution)
-            executions.embed_version(version, user.pk)
+            deliver_draft(generation, execution, content, execution_text, workflow=True)
             return
         content["text"] = visible_text(execution_text)
     elif tags.has(raw, tags.NO_GO_EXPLANATION):

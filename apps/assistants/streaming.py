@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apps.chat import delivery, events
+from apps.chat.services import conversation, heartbeat
 from apps.llm import services as llm
 from apps.llm import tags
 
@@ -18,14 +19,9 @@ HEARTBEAT_EVERY = 5.0
 
 
 def draft_token_payload(session_id: str, execution_text: str) -> events.DraftToken:
-    title = tags.extract(execution_text, tags.TITLE)
-    draft = tags.extract(execution_text, tags.DRAFT)
-    return {
-        "produced_text_title": title,
-        "produced_text": draft,
-        "text": f"{title}\n{draft}" if title else draft,
-        "session_id": session_id,
-    }
+    return events.draft_token(
+        tags.extract(execution_text, tags.TITLE), tags.extract(execution_text, tags.DRAFT), session_id
+    )
 
 
 class TokenRouter:
@@ -44,21 +40,21 @@ class TokenRouter:
         if not text:
             return False
         if not text.startswith("<"):
-            self._send(events.MOJO_TOKEN, {"text": text, "session_id": self.session_id})
+            self._send(events.MOJO_TOKEN, events.mojo_token(text, self.session_id))
             return False
         for tag in self.message_tags:
             if tags.has(text, tag):
                 content = tags.extract(text, tag)
                 if content:
-                    self._send(events.MOJO_TOKEN, {"text": content, "session_id": self.session_id})
+                    self._send(events.MOJO_TOKEN, events.mojo_token(content, self.session_id))
                 return False
         if tags.has(text, tags.EXECUTION):
             payload = draft_token_payload(self.session_id, tags.extract(text, tags.EXECUTION))
             if payload["text"]:
-                self._send(events.DRAFT_TOKEN, dict(payload))
+                self._send(events.DRAFT_TOKEN, payload)
         return False
 
-    def _send(self, event: str, payload: dict) -> None:
+    def _send(self, event: str, payload: events.MojoToken | events.DraftToken) -> None:
         key = (event, payload["text"])
         if key == self._last_sent:
             return  # a token that changed nothing visible (inside a hidden tag)
@@ -68,8 +64,6 @@ class TokenRouter:
     def _beat(self) -> None:
         now = time.monotonic()
         if now - self._last_beat >= HEARTBEAT_EVERY:
-            from apps.chat.services import heartbeat
-
             heartbeat(self.generation_pk)
             self._last_beat = now
 
@@ -82,7 +76,7 @@ def text_edit_router(session_id: str, generation_pk: int) -> Callable[[str, str]
         router._beat()
         payload = draft_token_payload(session_id, text_so_far)
         if payload["text"]:
-            router._send(events.DRAFT_TOKEN, dict(payload))
+            router._send(events.DRAFT_TOKEN, payload)
         return False
 
     return on_token
@@ -90,12 +84,10 @@ def text_edit_router(session_id: str, generation_pk: int) -> Callable[[str, str]
 
 def converse(
     generation: Any, prompt: Any, router: TokenRouter, *, assistant: str, execution: Any
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, events.MessageContent]:
     """One assistant turn on an execution: the placeholder (``use_message_placeholder`` /
     ``use_draft_placeholder``) or the LLM with the session's conversation, streamed through
     ``router``. Returns the raw answer and the message content every assistant starts from."""
-    from apps.chat.services import conversation
-
     options = generation.options
     if options.get("use_draft_placeholder"):
         result = llm.placeholder("draft", assistant=assistant, on_token=router)
@@ -111,7 +103,7 @@ def converse(
             on_token=router,
         )
     raw = result.text.strip()
-    content: dict[str, Any] = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
+    content: events.MessageContent = {"text_with_tags": raw, "user_task_execution_pk": execution.pk}
     language = tags.extract(raw, tags.USER_LANGUAGE).lower()
     if language:
         content["language"] = language

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from apps.catalog.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from apps.web.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
-
-from apps.chat.assistants import context
-from apps.chat.assistants.streaming import TokenRouter, converse
+from apps.assistants import context
+from apps.assistants.runs import deliver_draft
+from apps.assistants.streaming import TokenRouter, converse
+from apps.chat import services as chat
 from apps.chat.models import Generation
+from apps.chat.voice import transcribe_message
 from apps.llm import services as llm
 from apps.llm import tags
 
@@ -26,16 +27,11 @@ def visible_text(raw: str) -> str:
 
 def transcribe_pending_audio(generation: Generation) -> None:
     """A voice message is transcribed by the worker (with the user's vocabulary), not the web process."""
-    from apps.chat.voice import transcribe_message
-
     if generation.user_message is not None and "text" not in (generation.user_message.message or {}):
         transcribe_message(generation.user_message)
 
 
 def run(generation: Generation) -> None:
-    from apps.chat import services as chat
-    from apps.executions import services as executions
-
     transcribe_pending_audio(generation)
     execution = generation.user_task_execution
     assert execution is not None
@@ -52,15 +48,7 @@ def run(generation: Generation) -> None:
     if tags.has(raw, tags.EXECUTION):
         execution_text = tags.extract(raw, tags.EXECUTION)
         if tags.has(execution_text, tags.DRAFT):
-            title, production = tags.title_and_draft(execution_text)
-            with transaction.atomic():  # the version exists only with its message and event
-                version = executions.save_produced_text_version(
-                    user_id=user.pk, title=title, production=production, execution=execution, embed=False
-                )
-                content.update(executions.version_payload(version))
-                chat.finish_generation(generation, content, draft=True)
-                executions.after_draft(execution)
-            executions.embed_version(version, user.pk)
+            deliver_draft(generation, execution, content, execution_text, workflow=False)
             return
         content["text"] = visible_text(execution_text)
     elif tags.has(raw, tags.ASK_USER_PRIMARY_INFO):

@@ -1,0 +1,12 @@
+"""Queueing a generation for the worker (after commit, never inside an open transaction)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+
+def enqueue_generation(generation_pk: int) -> None:
+    # The task module imports the assistants (task ↔ service in one app): looked up when called.
+    from apps.assistants.tasks import generate_reply
+
+    transaction.on_commit(lambda: generate_reply.delay(generation_pk))
