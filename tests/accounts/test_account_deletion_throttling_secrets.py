@@ -166,6 +166,7 @@ def test_it_never_returns_or_logs_a_password(anon_client, caplog, django_capture
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "2"}, format="json"
             )
         )
+        user_client.credentials(HTTP_AUTHORIZATION=bodies[-1].json()["token"])  # earlier tokens are revoked
         bodies.append(
             user_client.post(
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "3"}, format="json"

@@ -11,6 +11,7 @@ from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
 from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
+from apps.accounts.tokens import revoke_tokens
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import BackofficeSecretAuthentication, is_admin_request
 from apps.core.api.views_base import ServiceView, current_user, validated
@@ -134,13 +135,27 @@ class ChangePasswordView(ServiceView):
 
     @extend_schema(
         request=s.ChangePasswordSerializer,
-        responses={200: s.PasswordMessageSerializer, **ERRORS, **THROTTLED},
+        responses={200: s.PasswordChangedSerializer, **ERRORS, **THROTTLED},
         summary="Change the signed-in user's password (current password required)",
+        description="Every token issued before the change stops working; the answer holds a fresh one.",
     )
     def post(self, request: Request) -> Response:
         data = validated(s.ChangePasswordSerializer, request.data)
-        services.change_password(current_user(request), data["old_password"], data["new_password"])
-        return Response({"message": "Password updated."})
+        token = services.change_password(current_user(request), data["old_password"], data["new_password"])
+        return Response({"message": "Password updated.", "token": token})
+
+
+class LogoutEverywhereView(ServiceView):
+    @extend_schema(
+        request=None,
+        responses={200: s.SuccessFlagSerializer, 401: OpenApiResponse(description="not signed in")},
+        summary="Log out everywhere: revoke every token of the signed-in user (this one included)",
+        description="Every token issued so far, on every device and socket, stops working at once; "
+        "sign in again for a new one.",
+    )
+    def post(self, request: Request) -> Response:
+        revoke_tokens(current_user(request).pk)
+        return Response({"success": True})
 
 
 class TermsAndConditionsView(ServiceView):

@@ -1,0 +1,133 @@
+"""Tokens hold: ``exp`` is required, and a password change or reset or "log out everywhere" revokes
+every earlier token, on REST and on WebSocket connect (issue 13)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.core import mail
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.accounts.services import make_reset_token
+from apps.accounts.tokens import issue_token
+from mojodex.asgi import application
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=token)
+    return client
+
+
+def _goal(user: User) -> str | None:
+    return User.objects.get(pk=user.pk).goal
+
+
+def test_it_refuses_a_token_without_exp(user):
+    subject = f"{user.pk}{settings.TOKEN_SECRET_SPLITTER}abcdefghij{datetime.now(UTC).isoformat()}"
+    forever = jwt.encode({"sub": subject, "ver": 0}, settings.JWT_SECRET, algorithm=settings.JWT_ALGORITHM)
+
+    response = _bearer(forever).put("/goal", {"goal": "ship it"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "Invalid token"}
+    assert _goal(user) is None
+
+
+def test_it_still_accepts_a_token_issued_before_versions_existed(user):
+    """Tokens in the wild carry no ``ver``: they are version 0 until the first revocation."""
+    now = datetime.now(UTC)
+    subject = f"{user.pk}{settings.TOKEN_SECRET_SPLITTER}abcdefghij{now.isoformat()}"
+    claims = {"sub": subject, "iat": now, "exp": now.timestamp() + 60}
+    legacy = jwt.encode(claims, settings.JWT_SECRET, algorithm=settings.JWT_ALGORITHM)
+
+    assert _bearer(legacy).get("/vocabulary").status_code == 200
+
+
+def test_it_revokes_earlier_tokens_on_a_password_change(user):
+    old_token = issue_token(user.pk)
+    response = _bearer(old_token).post(
+        "/change_password", {"old_password": "alice-password-1", "new_password": "alice-password-2"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["message"] == "Password updated."
+    fresh = response.json()["token"]
+
+    denied = _bearer(old_token).put("/goal", {"goal": "ship it"}, format="json")
+    assert denied.status_code == 401
+    assert denied.json() == {"error": "Invalid token"}
+    assert _goal(user) is None
+    assert _bearer(fresh).put("/goal", {"goal": "ship it"}, format="json").status_code == 200
+    assert _goal(user) == "ship it"
+    user.refresh_from_db()
+    assert user.token_version == 1
+
+
+def test_it_revokes_earlier_tokens_on_a_password_reset(user, anon_client):
+    old_token = issue_token(user.pk)
+
+    response = anon_client.post(
+        "/password",
+        {"datetime": "x", "Authorization": make_reset_token(user), "new_password": "brand-new-pass-1"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert _bearer(old_token).get("/vocabulary").status_code == 401
+    login = anon_client.post(
+        "/user",
+        {"email": "alice@example.com", "password": "brand-new-pass-1", "login_method": "email_password"},
+        format="json",
+    )
+    assert login.status_code == 200
+    assert _bearer(login.json()["token"]).get("/vocabulary").status_code == 200
+    assert mail.outbox == []
+
+
+def test_it_logs_out_everywhere_and_only_that_user(user, other_user):
+    phone, laptop, others = issue_token(user.pk), issue_token(user.pk), issue_token(other_user.pk)
+
+    response = _bearer(phone).post("/logout_everywhere")
+
+    assert response.status_code == 200
+    assert response.json() == {"success": True}
+    for token in (phone, laptop):
+        assert _bearer(token).get("/vocabulary").status_code == 401
+    assert _bearer(others).get("/vocabulary").status_code == 200
+    assert User.objects.get(pk=user.pk).token_version == 1
+    assert User.objects.get(pk=other_user.pk).token_version == 0
+
+
+def test_it_refuses_log_out_everywhere_anonymously(user, anon_client):
+    response = anon_client.post("/logout_everywhere")
+
+    assert response.status_code == 401
+    assert User.objects.get(pk=user.pk).token_version == 0
+
+
+def test_it_documents_log_out_everywhere_in_the_schema(admin_user):
+    schema = client_for(admin_user).get("/api/schema/?format=json").json()
+
+    assert "post" in schema["paths"]["/logout_everywhere"]
+    assert "token" in schema["components"]["schemas"]["PasswordChanged"]["properties"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_it_closes_a_socket_opened_with_a_revoked_token(user):
+    token = issue_token(user.pk)
+    await User.objects.filter(pk=user.pk).aupdate(token_version=1)
+
+    communicator = WebsocketCommunicator(application, f"/ws/echo/?token={token}")
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_json_from(timeout=5) == {"event": "error", "data": {"error": "Invalid token"}}
+    assert (await communicator.receive_output(timeout=5))["code"] == 4401
+    await communicator.disconnect()
