@@ -296,6 +296,10 @@ LOGIN_THROTTLE_ACCOUNT_RATE = _throttle_rate(
 LOGIN_THROTTLE_ADDRESS_RATE = _throttle_rate(
     "LOGIN_THROTTLE_ADDRESS_RATE", env_str("LOGIN_THROTTLE_ADDRESS_RATE", "30/min")
 )
+# PUT /error with notify_admin: e-mails to the admins per user and in all (docs/limits.md). Over
+# either rate the report is still stored in md_error and logged, just not e-mailed.
+ADMIN_NOTIFY_USER_RATE = _throttle_rate("ADMIN_NOTIFY_USER_RATE", env_str("ADMIN_NOTIFY_USER_RATE", "5/hour"))
+ADMIN_NOTIFY_GLOBAL_RATE = _throttle_rate("ADMIN_NOTIFY_GLOBAL_RATE", env_str("ADMIN_NOTIFY_GLOBAL_RATE", "60/hour"))
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 GOOGLE_CLIENT_ID = env_list("GOOGLE_CLIENT_ID", [])
 GOOGLE_JWKS_URL = env_url(

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
-from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
+from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle, admin_notice_allowed
 from apps.accounts.tokens import revoke_tokens
 from apps.core.api.pagination import paginate
 from apps.core.api.permissions import BackofficeSecretAuthentication, is_admin_request
@@ -259,11 +259,14 @@ class ErrorView(ServiceView):
         request=s.ErrorReportSerializer,
         responses={200: s.SuccessTextSerializer, **ERRORS},
         summary="Report a client-side error (kept in md_error, e-mailed when notify_admin)",
+        description="The e-mail to the admins is throttled per user and in all (ADMIN_NOTIFY_USER_RATE, "
+        "ADMIN_NOTIFY_GLOBAL_RATE): over the limit the error is still stored, but not e-mailed.",
     )
     def put(self, request: Request) -> Response:
         data = validated(s.ErrorReportSerializer, request.data)
+        notify = data["notify_admin"] and admin_notice_allowed(request, self)
         profile.report_client_error(
-            current_user(request), data["error"], notify_admin=data["notify_admin"], session_id=data.get("session_id")
+            current_user(request), data["error"], notify_admin=notify, session_id=data.get("session_id")
         )
         return Response({"success": "Error logged"})
 
