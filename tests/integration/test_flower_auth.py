@@ -57,9 +57,7 @@ def test_it_is_published_on_the_loopback_only_in_compose_and_internal_in_kuberne
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert compose["services"]["flower"]["ports"] == ["127.0.0.1:${FLOWER_PORT:-5555}:5555"]
     docs = [
-        doc
-        for path in sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
-        for doc in yaml.safe_load_all(path.read_text())
+        doc for path in sorted((ROOT / "deploy" / "k8s").glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text())
     ]
     service = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "mojodex-flower")
     assert service["spec"]["type"] == "ClusterIP"
