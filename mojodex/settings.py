@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.RequestLimitsMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +166,8 @@ TOKEN_SECRET_SPLITTER = env_str("TOKEN_SECRET_SPLITTER", "__mojodex__")
 TOKEN_VALIDITY_DAYS = env_int("TOKEN_VALIDITY_DAYS", 180, minimum=1)
 ADMIN_SECRET = env_secret("BACKOFFICE_SECRET", env_secret("ADMIN_SECRET", ""))
 LOGIN_URL = "/app/login"
+# Paths whose responses carry the web UI's Content-Security-Policy (apps.core.middleware).
+CSP_PATH_PREFIXES = ["/app/"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
