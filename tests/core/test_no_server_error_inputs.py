@@ -109,6 +109,24 @@ def test_it_refuses_nul_bytes_and_invalid_unicode_in_json(user_client, user, tex
     assert User.objects.get(pk=user.pk).goal is None
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("goal=caf%C3%A9+ok&datetime=x", "application/x-www-form-urlencoded"),
+        (
+            '--b\r\nContent-Disposition: form-data; name="goal"\r\n\r\ncafé ok\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+        ),
+        ('{"goal": "café ok"}', "application/json"),
+    ],
+)
+def test_it_still_accepts_valid_text_in_every_encoding(user_client, user, body, content_type):
+    response = user_client.put("/goal", body.encode(), content_type=content_type)
+
+    assert response.status_code == 200, response.content
+    assert User.objects.get(pk=user.pk).goal == "café ok"
+
+
 def test_it_refuses_invalid_utf8_in_a_form(user_client, user):
     response = user_client.put("/goal", b"goal=caf%E9&datetime=x", content_type="application/x-www-form-urlencoded")
 

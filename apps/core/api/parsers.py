@@ -71,7 +71,8 @@ class JSONParser(parsers.JSONParser):
 class FormParser(parsers.FormParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         data = super().parse(stream, media_type, parser_context)
-        return check_parsed(list(data.lists()))
+        check_parsed(list(data.lists()))
+        return data
 
 
 class MultiPartParser(parsers.MultiPartParser):

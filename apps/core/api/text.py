@@ -14,10 +14,11 @@ _BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff\ufffd]")
 
 # Size limits in characters (docs/limits.md). Short texts fit the original's varchar(255) columns;
 # long ones are text columns, bounded so one request cannot store or send megabytes to the model.
-TITLE_MAX = 255
-INPUT_VALUE_MAX = 20_000
-MESSAGE_MAX = 20_000
-PRODUCED_TEXT_MAX = 100_000
+TITLE_MAX = 255  # md_user_task_execution.title, md_session.title: varchar(255)
+PRODUCED_TEXT_TITLE_MAX = 1_000  # md_produced_text_version.title: text
+PRODUCED_TEXT_MAX = 100_000  # md_produced_text_version.production: text
+INPUT_VALUE_MAX = 20_000  # one form value, in md_user_task_execution.json_input_values
+MESSAGE_MAX = 50_000  # a chat message's text, in md_message.message (json)
 
 
 def text_problem(value: str) -> str | None:
