@@ -117,7 +117,13 @@ def celery_worker_process(transactional_db, tmp_path, worker_env) -> Iterator[su
 
 
 @pytest.fixture
-def daphne_server(transactional_db, tmp_path) -> Iterator[str]:
+def daphne_env() -> dict[str, str]:
+    """Extra environment of the daphne process (a test module overrides it)."""
+    return {}
+
+
+@pytest.fixture
+def daphne_server(transactional_db, tmp_path, daphne_env) -> Iterator[str]:
     """daphne serving the ASGI app on a free port; yields its base URL."""
     import httpx
 
@@ -126,7 +132,7 @@ def daphne_server(transactional_db, tmp_path) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "mojodex.asgi:application"],
         cwd=ROOT,
-        env=process_env(),
+        env=process_env(**daphne_env),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
