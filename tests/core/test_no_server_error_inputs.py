@@ -127,6 +127,21 @@ def test_it_still_accepts_valid_text_in_every_encoding(user_client, user, body, 
     assert User.objects.get(pk=user.pk).goal == "café ok"
 
 
+def test_it_refuses_invalid_utf8_in_json(user_client, user):
+    response = user_client.put("/goal", b'{"goal": "caf\xe9"}', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("JSON parse error - 'utf-8' codec can't decode byte 0xe9")
+    assert User.objects.get(pk=user.pk).goal is None
+
+
+def test_it_keeps_a_replacement_character_a_json_client_really_sent(user_client, user):
+    response = user_client.put("/goal", {"goal": "garbled \ufffd text"}, format="json")
+
+    assert response.status_code == 200
+    assert User.objects.get(pk=user.pk).goal == "garbled \ufffd text"
+
+
 def test_it_refuses_invalid_utf8_in_a_form(user_client, user):
     response = user_client.put("/goal", b"goal=caf%E9&datetime=x", content_type="application/x-www-form-urlencoded")
 

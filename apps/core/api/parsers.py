@@ -1,8 +1,9 @@
 """Request body parsers: DRF's, refusing what would crash or poison the code behind them.
 
 JSON nested deeper than ``MAX_JSON_DEPTH`` (1,000 levels made Python's parser, the serializers or
-the error handler hit ``RecursionError``: a 500) and any text holding a NUL byte, a lone surrogate
-or U+FFFD (what invalid UTF-8 decodes to in form data) are a 400 before a view sees them.
+the error handler hit ``RecursionError``: a 500) and any text holding a NUL byte or a lone
+surrogate, or U+FFFD in a form (what invalid UTF-8 decodes to there), are a 400 before a view sees
+them. Invalid UTF-8 in a JSON body is already a 400 from DRF's JSON parser.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from apps.core.api.text import text_problem
 MAX_JSON_DEPTH = 32
 
 
-def _depth_problem(data: Any) -> str | None:
+def _depth_problem(data: Any, *, from_form: bool = False) -> str | None:
     """Walks iteratively (no recursion to exhaust): the first depth or text problem, if any."""
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
@@ -28,17 +29,17 @@ def _depth_problem(data: Any) -> str | None:
                 return f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
-                if isinstance(key, str) and (problem := text_problem(key)):
+                if isinstance(key, str) and (problem := text_problem(key, from_form=from_form)):
                     return problem
                 stack.append((item, depth + 1))
-        elif isinstance(value, str) and (problem := text_problem(value)):
+        elif isinstance(value, str) and (problem := text_problem(value, from_form=from_form)):
             return problem
     return None
 
 
-def check_parsed(data: Any) -> Any:
+def check_parsed(data: Any, *, from_form: bool = False) -> Any:
     """``data`` unchanged, or ``ParseError`` (400) saying what is wrong with it."""
-    if problem := _depth_problem(data):
+    if problem := _depth_problem(data, from_form=from_form):
         raise ParseError(problem)
     return data
 
@@ -71,12 +72,12 @@ class JSONParser(parsers.JSONParser):
 class FormParser(parsers.FormParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         data = super().parse(stream, media_type, parser_context)
-        check_parsed(list(data.lists()))
+        check_parsed(list(data.lists()), from_form=True)
         return data
 
 
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         result = super().parse(stream, media_type, parser_context)
-        check_parsed(list(result.data.lists()))
+        check_parsed(list(result.data.lists()), from_form=True)
         return result
