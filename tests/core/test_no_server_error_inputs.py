@@ -11,18 +11,34 @@ from apps.chat.models import Generation
 from apps.core.api.pagination import MAX_OFFSET
 from apps.core.api.text import INPUT_VALUE_MAX
 from tests.conftest import client_for
-from tests.factories import ExecutionFactory, UserFactory
+from tests.factories import ExecutionFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HUGE = "9223372036854775808"
-PAGED = {  # route → (page-size parameter, other required query parameters)
+PAGED = {  # the 8 paginated lists: route → (page-size parameter, other required query parameters)
     "/vocabulary": ("n_words", ""),
     "/todos": ("n_todos", ""),
     "/session": ("n_sessions", ""),
+    "/message": ("n_messages", "&session_id={session_id}"),
     "/user_task_execution": ("n_user_task_executions", ""),
     "/user_task": ("n_user_tasks", "&platform=webapp"),
+    "/produced_text": ("n_produced_texts", ""),
+    "/text_type": ("n_text_types", ""),  # admin
 }
+
+
+@pytest.fixture
+def lister(user, admin_user):
+    """GET a paginated list as its owner (the admin for the admin-only list)."""
+    session = SessionFactory(user=user)
+
+    def get(route: str, query: str):
+        count_name, extra = PAGED[route]
+        client = client_for(admin_user if route == "/text_type" else user)
+        return client.get(f"{route}?{query.format(n=count_name)}{extra.format(session_id=session.pk)}")
+
+    return get
 
 
 def _deep(depth: int) -> str:
@@ -49,20 +65,16 @@ def test_it_refuses_an_unparsable_website_url(user_client, user):
         ("{n}=" + "9" * 5000, "{n}"),
     ],
 )
-def test_it_refuses_out_of_range_paging(user_client, route, query, field):
-    count_name, extra = PAGED[route]
-
-    response = user_client.get(f"{route}?{query.format(n=count_name)}{extra}")
+def test_it_refuses_out_of_range_paging(lister, route, query, field):
+    response = lister(route, query)
 
     assert response.status_code == 400, response.content
-    assert response.json()["error"].startswith(field.format(n=count_name) + ": ")
+    assert response.json()["error"].startswith(field.format(n=PAGED[route][0]) + ": ")
 
 
 @pytest.mark.parametrize("route", sorted(PAGED))
-def test_it_caps_a_huge_page_size(user_client, route):
-    count_name, extra = PAGED[route]
-
-    response = user_client.get(f"{route}?{count_name}={HUGE}&offset={MAX_OFFSET}{extra}")
+def test_it_caps_a_huge_page_size(lister, route):
+    response = lister(route, "{n}=" + HUGE + f"&offset={MAX_OFFSET}")
 
     assert response.status_code == 200, response.content
 
