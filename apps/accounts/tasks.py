@@ -5,7 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="apps.accounts.tasks.learn_company_website", acks_late=True, time_limit=300)
+@shared_task(
+    name="apps.accounts.tasks.learn_company_website",
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=270,  # below time_limit, or Celery refuses to send the task (the default is 840)
+)
 def learn_company_website(user_pk: str, company_pk: int) -> str:
     """Learn a company from its website (onboarding, PUT /company). NOT IMPLEMENTED YET.
 

@@ -8,7 +8,12 @@ from django.conf import settings
 SWEEP_EXPIRES_SECONDS = 3000  # below the hourly period: a sweep not started in time is dropped
 
 
-@shared_task(name="apps.products.tasks.sweep_expired_purchases", expires=SWEEP_EXPIRES_SECONDS, time_limit=600)
+@shared_task(
+    name="apps.products.tasks.sweep_expired_purchases",
+    expires=SWEEP_EXPIRES_SECONDS,
+    time_limit=600,
+    soft_time_limit=570,  # below time_limit, or Celery refuses to send the task (the default is 840)
+)
 def sweep_expired_purchases() -> int:
     """Beat sweep (hourly): select active purchases past their day limit in batches of
     ``PURCHASE_EXPIRY_BATCH_SIZE`` and fan out one ``expire_purchase`` per purchase.
@@ -25,6 +30,7 @@ def sweep_expired_purchases() -> int:
     acks_late=True,
     reject_on_worker_lost=True,
     time_limit=120,
+    soft_time_limit=100,
 )
 def expire_purchase(purchase_pk: int) -> bool:
     """Deactivate one expired purchase and tell the admins.
