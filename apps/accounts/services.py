@@ -231,7 +231,12 @@ def user_for_reset_token(token: str) -> User:
     """The active user a reset token names, while the link is fresh and unused; ``Forbidden``
     ("Link expired" / "Invalid link") otherwise."""
     try:
-        claims = jwt.decode(token, settings.RESET_PASSWORD_JWT_SECRET, algorithms=[settings.JWT_ALGORITHM])
+        claims = jwt.decode(
+            token,
+            settings.RESET_PASSWORD_JWT_SECRET,
+            algorithms=[settings.JWT_ALGORITHM],
+            options={"require": ["exp", "sub"]},  # a link without exp would never expire
+        )
     except jwt.ExpiredSignatureError:
         raise Forbidden(LINK_EXPIRED) from None
     except jwt.PyJWTError:

@@ -131,3 +131,20 @@ async def test_it_closes_a_socket_opened_with_a_revoked_token(user):
     assert await communicator.receive_json_from(timeout=5) == {"event": "error", "data": {"error": "Invalid token"}}
     assert (await communicator.receive_output(timeout=5))["code"] == 4401
     await communicator.disconnect()
+
+
+def test_it_refuses_a_password_reset_link_without_exp(user, anon_client):
+    from apps.accounts.services import _password_fingerprint
+
+    subject = f"{user.pk}{settings.RESET_PASSWORD_SECRET_KEY}abcdefghij{datetime.now(UTC).isoformat()}"
+    claims = {"sub": subject, "pwd": _password_fingerprint(user)}
+    forever = jwt.encode(claims, settings.RESET_PASSWORD_JWT_SECRET, algorithm=settings.JWT_ALGORITHM)
+    before = User.objects.get(pk=user.pk).password
+
+    response = anon_client.post(
+        "/password", {"datetime": "x", "Authorization": forever, "new_password": "brand-new-pass-1"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {"error": "Invalid link"}
+    assert User.objects.get(pk=user.pk).password == before
