@@ -18,8 +18,8 @@ from tests.processes import ROOT
 pytestmark = [pytest.mark.external, pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ADMIN_SECRET = "fuzz-backoffice-secret-0123456789"
-MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "10")  # per operation and phase
-MAX_TIME = os.environ.get("FUZZ_MAX_TIME", "420")  # seconds per identity
+MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "5")  # per operation and phase
+MAX_TIME = os.environ.get("FUZZ_MAX_TIME", "300")  # seconds per identity
 MIN_REQUESTS = 5_000
 # Operations that would end the identity's access mid-run (their own tests cover them), and /health,
 # whose 503 is its documented answer while no Celery worker runs (none is started here).
