@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from apps.accounts.tokens import issue_token
-from tests.processes import ROOT
 
 pytestmark = [pytest.mark.external, pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -73,7 +72,7 @@ def _fuzz(base: str, authorization: str, report: Path) -> int:
         str(report),
         *EXCLUDED,
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=int(MAX_TIME) + 300)
+    done = subprocess.run(command, cwd=report.parent, capture_output=True, text=True, timeout=int(MAX_TIME) + 300)
     output = done.stdout + done.stderr
     requests = 0
     for line in report.read_text().splitlines():
