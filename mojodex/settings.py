@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.RequestLimitsMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +194,8 @@ TOKEN_SECRET_SPLITTER = env_str("TOKEN_SECRET_SPLITTER", "__mojodex__")
 TOKEN_VALIDITY_DAYS = env_int("TOKEN_VALIDITY_DAYS", 180, minimum=1)
 ADMIN_SECRET = env_secret("BACKOFFICE_SECRET", env_secret("ADMIN_SECRET", ""))
 LOGIN_URL = "/app/login"
+# Paths whose responses carry the web UI's Content-Security-Policy (apps.core.middleware).
+CSP_PATH_PREFIXES = ["/app/"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -200,6 +204,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers refusing too-deep JSON, NUL bytes and invalid UTF-8 (apps.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.JSONParser",
+        "apps.core.api.parsers.FormParser",
+        "apps.core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.json_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -228,7 +238,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR
+# Request limits (docs/limits.md), answered as JSON 413/400 by apps.core.middleware: a body other
+# than multipart at most DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart body (files: videos up to 200 MB)
+# at most REQUEST_MAX_BYTES; Django's field and file counts per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 210 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100, minimum=1)
 
 # --- e-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -317,6 +333,10 @@ LOGIN_THROTTLE_ACCOUNT_RATE = _throttle_rate(
 LOGIN_THROTTLE_ADDRESS_RATE = _throttle_rate(
     "LOGIN_THROTTLE_ADDRESS_RATE", env_str("LOGIN_THROTTLE_ADDRESS_RATE", "30/min")
 )
+# PUT /error with notify_admin: e-mails to the admins per user and in all (docs/limits.md). Over
+# either rate the report is still stored in md_error and logged, just not e-mailed.
+ADMIN_NOTIFY_USER_RATE = _throttle_rate("ADMIN_NOTIFY_USER_RATE", env_str("ADMIN_NOTIFY_USER_RATE", "5/hour"))
+ADMIN_NOTIFY_GLOBAL_RATE = _throttle_rate("ADMIN_NOTIFY_GLOBAL_RATE", env_str("ADMIN_NOTIFY_GLOBAL_RATE", "60/hour"))
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 GOOGLE_CLIENT_ID = env_list("GOOGLE_CLIENT_ID", [])
 GOOGLE_JWKS_URL = env_url(

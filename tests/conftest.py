@@ -102,3 +102,14 @@ def fake_llm(db, settings):
     fake.clear_script()
     yield fake.script_replies
     fake.clear_script()
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    """Tests marked ``external`` (the long API fuzz run) run only when selected with ``-m``
+    naming them, as ``make test-external`` does; a plain ``pytest`` skips them."""
+    if "external" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="external: run with -m external (make test-external)")
+    for item in items:
+        if "external" in item.keywords:
+            item.add_marker(skip)

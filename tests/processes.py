@@ -200,12 +200,22 @@ def celery_beat_process(fast_beat_schedule, tmp_path) -> Iterator[subprocess.Pop
 
 
 @pytest.fixture
-def daphne_server(transactional_db, tmp_path) -> Iterator[str]:
+def daphne_env() -> dict[str, str]:
+    """Extra environment of the daphne process (a test module overrides it)."""
+    return {}
+
+
+@pytest.fixture
+def daphne_server(transactional_db, tmp_path, daphne_env) -> Iterator[str]:
     """daphne serving the ASGI app on a free port; yields its base URL."""
     import httpx
 
     port = free_port()
-    process = spawn(["daphne", "-b", "127.0.0.1", "-p", str(port), "mojodex.asgi:application"], tmp_path / "daphne.log")
+    process = spawn(
+        ["daphne", "-b", "127.0.0.1", "-p", str(port), "mojodex.asgi:application"],
+        tmp_path / "daphne.log",
+        **daphne_env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(

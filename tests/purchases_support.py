@@ -182,8 +182,9 @@ def _fresh_throttles(settings) -> Iterator[None]:
     settings.LOGIN_THROTTLE_ACCOUNT_RATE = "1000/min"
     settings.LOGIN_THROTTLE_ADDRESS_RATE = "1000/min"
     client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-    for key in client.scan_iter(match="*throttle_login_*"):
-        client.delete(key)
+    for pattern in ("*throttle_login_*", "*throttle_admin_notice_*"):
+        for key in client.scan_iter(match=pattern):
+            client.delete(key)
     yield
 
 

@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from apps.accounts.models import User
-from apps.accounts.tokens import InvalidToken, TokenError, user_id_from_token
+from apps.accounts.tokens import InvalidToken, TokenError, token_claims
 
 
 def token_from_header(value: str | None) -> str | None:
@@ -23,10 +23,11 @@ def token_from_header(value: str | None) -> str | None:
 
 
 def user_for_token(token: str | None) -> User:
-    """The active user a token names; raises ``TokenError`` otherwise."""
-    user_id = user_id_from_token(token)
+    """The active user a token names, if the token was issued under the user's current token version
+    (not revoked since); raises ``TokenError`` otherwise."""
+    user_id, version = token_claims(token)
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
+    if user is None or user.token_version != version:
         raise InvalidToken()
     return user
 

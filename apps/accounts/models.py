@@ -48,7 +48,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A Mojodex user (``md_user``).
 
-    ``is_staff``/``is_superuser``/``is_active`` are Django additions (Django admin access); every
+    ``is_staff``/``is_superuser``/``is_active``/``token_version`` are Django additions (Django admin access); every
     other column is the original's. ``last_login`` does not exist in ``md_user`` and is removed.
     ``email`` is unique in the database, which the original only enforced in code: Django's auth
     needs its ``USERNAME_FIELD`` unique (docs/adr/0002-schema-mirroring.md).
@@ -99,6 +99,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Designates that this user has all permissions without explicitly assigning them.",
     )
     is_active = models.BooleanField(default=True, db_default=True)
+    # Raised to revoke every token issued before (password change or reset, log out everywhere);
+    # a token carries the version it was issued under (apps/accounts/tokens.py).
+    token_version = models.IntegerField(default=0, db_default=0, editable=False)
 
     last_login = None  # type: ignore[assignment,misc]
 

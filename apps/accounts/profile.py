@@ -117,7 +117,10 @@ def normalize_website(url: str) -> str:
     value = url.strip().lower().rstrip("/")
     if "://" not in value:
         value = f"https://{value}"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[": an unterminated IPv6 host
+        raise Invalid("website_url: invalid url") from None
     if parts.scheme not in ("http", "https") or not _HOST.match(parts.netloc or "") or len(value) > 255:
         raise Invalid("website_url: invalid url")
     return value

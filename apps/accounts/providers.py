@@ -163,6 +163,8 @@ def apple_identity_from_code(code: str) -> Identity:
 def microsoft_identity(access_token: str) -> Identity:
     """``microsoft_token``: a Graph access token; the account is whoever ``/me`` says it is (its
     e-mail, not the one in the request — the original trusted the request)."""
+    if not access_token.isascii() or not access_token.isprintable():  # cannot go in an HTTP header
+        raise Invalid("microsoft_token: malformed token")
     request = urllib.request.Request(
         f"{settings.MICROSOFT_AD_API_URI}/me",
         headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},

@@ -26,7 +26,7 @@ from apps.accounts import providers
 from apps.accounts.models import Device, User, UserVocabulary
 from apps.accounts.signals import account_deleted
 from apps.accounts.tasks import send_password_link
-from apps.accounts.tokens import issue_token
+from apps.accounts.tokens import issue_token, revoke_tokens
 from apps.core.errors import Conflict, Forbidden, Invalid, Missing
 from apps.notifications.services import notify_admins
 
@@ -43,7 +43,7 @@ PROVIDER_ID_FIELDS = {"google": "google_id", "apple": "apple_id", "microsoft": "
 def login_payload(user: User) -> dict[str, Any]:
     """The original's answer to a login or a registration, with a new access token."""
     return {
-        "token": issue_token(user.pk),
+        "token": issue_token(user.pk, version=user.token_version),
         "language_code": user.language_code,
         "name": user.name,
         "terms_and_conditions_agreed": user.terms_and_conditions_accepted is not None,
@@ -230,7 +230,12 @@ def user_for_reset_token(token: str) -> User:
     """The active user a reset token names, while the link is fresh and unused; ``Forbidden``
     ("Link expired" / "Invalid link") otherwise."""
     try:
-        claims = jwt.decode(token, settings.RESET_PASSWORD_JWT_SECRET, algorithms=[settings.JWT_ALGORITHM])
+        claims = jwt.decode(
+            token,
+            settings.RESET_PASSWORD_JWT_SECRET,
+            algorithms=[settings.JWT_ALGORITHM],
+            options={"require": ["exp", "sub"]},  # a link without exp would never expire
+        )
     except jwt.ExpiredSignatureError:
         raise Forbidden(LINK_EXPIRED) from None
     except jwt.PyJWTError:
@@ -262,13 +267,15 @@ def reset_password(token: str, new_password: str) -> User:
     check_new_password(new_password, user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    revoke_tokens(user.pk)  # whoever held a token before the reset is signed out
     logger.info("password of user %s reset", user.pk)
     return user
 
 
 @transaction.atomic
-def change_password(user: User, old_password: str, new_password: str) -> None:
-    """Signed-in change: the current password must be right (accounts without one use the link)."""
+def change_password(user: User, old_password: str, new_password: str) -> str:
+    """Signed-in change: the current password must be right (accounts without one use the link).
+    Every earlier token is revoked; the answer is a fresh token for the caller."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not has_password(user):
         raise Invalid("old_password: this account has no password; ask for a reset link instead")
@@ -277,7 +284,9 @@ def change_password(user: User, old_password: str, new_password: str) -> None:
     check_new_password(new_password, user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    version = revoke_tokens(user.pk)
     logger.info("password of user %s changed", user.pk)
+    return issue_token(user.pk, version=version)
 
 
 # --- deletion ------------------------------------------------------------------------------------------

@@ -66,3 +66,30 @@ class CredentialAccountThrottle(_SettingsRateThrottle):
         if getattr(request.user, "is_authenticated", False):
             return self.hashed_key(f"user:{request.user.pk}")
         return None
+
+
+class AdminNoticeUserThrottle(_SettingsRateThrottle):
+    """E-mails to the admins a user's error reports may cause (``ADMIN_NOTIFY_USER_RATE``)."""
+
+    scope = "admin_notice_user"
+    rate_setting = "ADMIN_NOTIFY_USER_RATE"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.hashed_key(f"user:{request.user.pk}")
+
+
+class AdminNoticeGlobalThrottle(_SettingsRateThrottle):
+    """E-mails to the admins all users' error reports together may cause (``ADMIN_NOTIFY_GLOBAL_RATE``)."""
+
+    scope = "admin_notice_global"
+    rate_setting = "ADMIN_NOTIFY_GLOBAL_RATE"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.hashed_key("all")
+
+
+def admin_notice_allowed(request: Request, view: Any) -> bool:
+    """Whether a report may e-mail the admins now; over either rate it is still stored, not e-mailed."""
+    return all(
+        throttle.allow_request(request, view) for throttle in (AdminNoticeUserThrottle(), AdminNoticeGlobalThrottle())
+    )

@@ -11,10 +11,20 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from apps.core.api.parsers import loads
 from apps.core.events import EchoData
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class NotFoundConsumer(AsyncJsonWebsocketConsumer):
+    """Any unrouted WebSocket path (or malformed session id): a clean 4404 close, not an HTTP 500."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)
 
 
 class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
@@ -32,6 +42,19 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_authenticated(self) -> None:
         """Join groups here."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        """Frames that are not JSON, or JSON too deep to walk, are answered with an error event
+        (they closed the socket with 1011 before)."""
+        if text_data is None:
+            await self.send_json({"event": "error", "data": {"error": "expected a JSON text frame"}})
+            return
+        try:
+            content = loads(text_data)
+        except ValueError as error:
+            await self.send_json({"event": "error", "data": {"error": f"invalid JSON ({error})"}})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
         envelope = {"event": message["event"], "data": message["data"]}

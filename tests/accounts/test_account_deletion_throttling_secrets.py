@@ -190,6 +190,7 @@ def test_it_never_returns_or_logs_a_password(anonymous, caplog, django_capture_o
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "2"}, format="json"
             )
         )
+        owner_client.credentials(HTTP_AUTHORIZATION=bodies[-1].json()["token"])  # earlier tokens are revoked
         bodies.append(
             owner_client.post(
                 "/change_password", {"old_password": PASSWORD, "new_password": PASSWORD + "3"}, format="json"

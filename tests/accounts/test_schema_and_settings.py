@@ -16,6 +16,7 @@ ROUTES = {
     "/user": {"post", "put", "delete"},
     "/password": {"put", "post"},
     "/change_password": {"post"},
+    "/logout_everywhere": {"post"},
     "/terms_and_conditions": {"put"},
     "/onboarding": {"put", "get"},
     "/language": {"post", "get"},

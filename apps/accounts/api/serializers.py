@@ -74,6 +74,10 @@ class PasswordMessageSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class PasswordChangedSerializer(PasswordMessageSerializer):
+    token = serializers.CharField(help_text="a fresh token: every token issued before the change is revoked")
+
+
 class TermsSerializer(ClientTimeMixin):
     datetime = serializers.CharField(help_text="when the user accepted (ISO 8601); stored as given")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("user", views.UserView.as_view(), name="user"),
     path("password", views.PasswordView.as_view(), name="password"),
     path("change_password", views.ChangePasswordView.as_view(), name="change-password"),
+    path("logout_everywhere", views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     path("terms_and_conditions", views.TermsAndConditionsView.as_view(), name="terms-and-conditions"),
     path("onboarding", views.OnboardingView.as_view(), name="onboarding"),
     path("language", views.LanguageView.as_view(), name="language"),

@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from apps.accounts import profile, services
 from apps.accounts.api import serializers as s
 from apps.accounts.authentication import TokenAuthentication
-from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle
+from apps.accounts.throttles import CredentialAccountThrottle, CredentialAddressThrottle, admin_notice_allowed
+from apps.accounts.tokens import revoke_tokens
 from apps.chat import services as chat
 from apps.chat.client_errors import report_client_error
 from apps.core.api.pagination import paginate
@@ -136,13 +137,27 @@ class ChangePasswordView(ServiceView):
 
     @extend_schema(
         request=s.ChangePasswordSerializer,
-        responses={200: s.PasswordMessageSerializer, **ERRORS, **THROTTLED},
+        responses={200: s.PasswordChangedSerializer, **ERRORS, **THROTTLED},
         summary="Change the signed-in user's password (current password required)",
+        description="Every token issued before the change stops working; the answer holds a fresh one.",
     )
     def post(self, request: Request) -> Response:
         data = validated(s.ChangePasswordSerializer, request.data)
-        services.change_password(current_user(request), data["old_password"], data["new_password"])
-        return Response({"message": "Password updated."})
+        token = services.change_password(current_user(request), data["old_password"], data["new_password"])
+        return Response({"message": "Password updated.", "token": token})
+
+
+class LogoutEverywhereView(ServiceView):
+    @extend_schema(
+        request=None,
+        responses={200: s.SuccessFlagSerializer, 401: OpenApiResponse(description="not signed in")},
+        summary="Log out everywhere: revoke every token of the signed-in user (this one included)",
+        description="Every token issued so far, on every device and socket, stops working at once; "
+        "sign in again for a new one.",
+    )
+    def post(self, request: Request) -> Response:
+        revoke_tokens(current_user(request).pk)
+        return Response({"success": True})
 
 
 class TermsAndConditionsView(ServiceView):
@@ -246,11 +261,14 @@ class ErrorView(ServiceView):
         request=s.ErrorReportSerializer,
         responses={200: s.SuccessTextSerializer, **ERRORS},
         summary="Report a client-side error (kept in md_error, e-mailed when notify_admin)",
+        description="The e-mail to the admins is throttled per user and in all (ADMIN_NOTIFY_USER_RATE, "
+        "ADMIN_NOTIFY_GLOBAL_RATE): over the limit the error is still stored, but not e-mailed.",
     )
     def put(self, request: Request) -> Response:
         data = validated(s.ErrorReportSerializer, request.data)
+        notify = data["notify_admin"] and admin_notice_allowed(request, self)
         report_client_error(
-            current_user(request), data["error"], notify_admin=data["notify_admin"], session_id=data.get("session_id")
+            current_user(request), data["error"], notify_admin=notify, session_id=data.get("session_id")
         )
         return Response({"success": "Error logged"})
 

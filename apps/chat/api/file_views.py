@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +20,7 @@ from apps.chat.api.history_serializers import (
 )
 from apps.chat.models import Message, Sender
 from apps.core.api.files import ranged_file_response
+from apps.core.api.parsers import FormParser, MultiPartParser
 from apps.core.api.permissions import request_user
 
 

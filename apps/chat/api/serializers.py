@@ -8,6 +8,7 @@ from pathlib import Path
 from rest_framework import serializers
 
 from apps.chat.models import PlatformName
+from apps.core.api.text import MESSAGE_MAX
 
 AUDIO_EXTENSIONS = {".m4a", ".mp3", ".wav", ".webm", ".ogg", ".mp4", ".mpeg", ".mpga"}
 MAX_AUDIO_BYTES = 25 * 1024 * 1024  # the Whisper API's limit
@@ -27,7 +28,7 @@ class UserMessageSerializer(serializers.Serializer):
     user_task_execution_pk = serializers.IntegerField(required=False, allow_null=True)
     use_message_placeholder = FlagField(default=False)
     use_draft_placeholder = FlagField(default=False)
-    text = serializers.CharField(required=False, allow_blank=False, max_length=50_000)
+    text = serializers.CharField(required=False, allow_blank=False, max_length=MESSAGE_MAX)
     file = serializers.FileField(required=False)
     datetime = serializers.CharField(required=False)
     version = serializers.CharField(required=False)

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from apps.assistants.messages import post_user_message
 from apps.chat import services
 from apps.chat.api.serializers import StoredMessageSerializer, UserMessageSerializer, server_time
+from apps.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from apps.core.api.permissions import request_user
 from apps.core.user_files import safe_filename, session_dir
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from apps.core.api.parsers import UnsafeJSON, loads
+from apps.core.api.text import INPUT_VALUE_MAX
 
 
 @extend_schema_field(
@@ -21,11 +23,17 @@ class InputsField(serializers.Field):
     def to_internal_value(self, data: Any) -> list[Any]:
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = loads(data)
+            except UnsafeJSON as error:
+                raise serializers.ValidationError(str(error)) from None
             except ValueError:
                 raise serializers.ValidationError("must be a JSON list of {input_name, input_value}") from None
         if not isinstance(data, list):
             raise serializers.ValidationError("must be a JSON list of {input_name, input_value}")
+        for item in data:
+            value = item.get("input_value") if isinstance(item, dict) else None
+            if isinstance(value, str) and len(value) > INPUT_VALUE_MAX:
+                raise serializers.ValidationError(f"input_value: at most {INPUT_VALUE_MAX} characters")
         return data
 
     def to_representation(self, value: Any) -> Any:

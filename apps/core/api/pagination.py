@@ -8,10 +8,13 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 
 MAX_PAGE = 50
+# Far past any real list, far below Postgres' bigint (an offset of 2**63 was a 500).
+MAX_OFFSET = 1_000_000_000
 
 
 def page_bounds(params: Mapping[str, Any], count_name: str, *, default: int = MAX_PAGE) -> tuple[int, int]:
-    """(offset, limit) from query params; a non-integer or negative value is a 400 naming it."""
+    """(offset, limit) from query params; a non-integer, negative or out-of-range value is a 400
+    naming it. A page size above ``MAX_PAGE`` is capped, as the original did."""
 
     def read(name: str, fallback: int) -> int:
         raw = params.get(name)
@@ -26,7 +29,10 @@ def page_bounds(params: Mapping[str, Any], count_name: str, *, default: int = MA
         return value
 
     limit = min(read(count_name, default), MAX_PAGE)
-    return read("offset", 0), limit
+    offset = read("offset", 0)
+    if offset > MAX_OFFSET:
+        raise ValidationError({"offset": f"must be <= {MAX_OFFSET}"})
+    return offset, limit
 
 
 def paginate(queryset: Any, params: Mapping[str, Any], count_name: str) -> Any:

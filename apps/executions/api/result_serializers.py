@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.api.text import PRODUCED_TEXT_MAX, PRODUCED_TEXT_TITLE_MAX, TITLE_MAX
+
 
 class ClientFieldsSerializer(serializers.Serializer):
     """Fields every original client sends; accepted and ignored."""
@@ -139,7 +141,7 @@ class ExecutionPkResponseSerializer(serializers.Serializer):
 
 class ExecutionTitleSerializer(ClientFieldsSerializer):
     user_task_execution_pk = serializers.IntegerField()
-    title = serializers.CharField(max_length=255)
+    title = serializers.CharField(max_length=TITLE_MAX)
 
 
 class SuccessTrueSerializer(serializers.Serializer):
@@ -191,8 +193,8 @@ class ProducedTextListSerializer(serializers.Serializer):
 
 
 class SaveProducedTextSerializer(ClientFieldsSerializer):
-    production = serializers.CharField(trim_whitespace=False)
-    title = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    production = serializers.CharField(trim_whitespace=False, max_length=PRODUCED_TEXT_MAX)
+    title = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=PRODUCED_TEXT_TITLE_MAX)
     produced_text_pk = serializers.IntegerField(required=False, allow_null=True, help_text="edit this text")
     user_task_execution_pk = serializers.IntegerField(
         required=False, allow_null=True, help_text="a version of this execution's text (created if none)"

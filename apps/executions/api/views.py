@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from apps.assistants import runs
 from apps.catalog import selectors as catalog
 from apps.core.api.pagination import page_bounds
+from apps.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from apps.core.api.permissions import request_user
 from apps.executions import selectors, services
 from apps.executions.api.result_serializers import (

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.authentication import ServiceSecretAuthentication, TokenAuthentication
+from apps.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from apps.core.api.permissions import BackofficeSecretAuthentication
 from apps.executions.selectors import user_execution
 from apps.workflows import runner, services

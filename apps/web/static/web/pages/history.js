@@ -14,7 +14,7 @@ function item(execution) {
   const row = el(
     "li",
     { class: "card list-item", dataset: { executionPk: execution.user_task_execution_pk } },
-    el("span", { "aria-hidden": "true", style: "font-size:1.5rem" }, execution.icon || "📄"),
+    el("span", { class: "icon-md", "aria-hidden": "true" }, execution.icon || "📄"),
     el(
       "div",
       { class: "body" },

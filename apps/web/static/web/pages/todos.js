@@ -25,8 +25,8 @@ function todoItem(todo) {
     el(
       "div",
       { class: "body" },
-      el("p", { class: "description", style: "margin:0" }, todo.description),
-      el("p", { class: "small muted", style: "margin:0" }, todo.scheduled_date ? `For ${formatDay(todo.scheduled_date)}` : ""),
+      el("p", { class: "description m-0" }, todo.description),
+      el("p", { class: "small muted m-0" }, todo.scheduled_date ? `For ${formatDay(todo.scheduled_date)}` : ""),
     ),
   );
   const actions = el("div", { class: "actions" });
