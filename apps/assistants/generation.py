@@ -42,8 +42,10 @@ def run_generation(generation_pk: int) -> None:
         return
     try:
         answer(generation)
+    except chat.ClaimLost as lost:
+        logger.warning("%s; this run's answer is discarded", lost)  # the takeover finishes it
     except LLMRetryableError:
-        chat.release(generation.pk)
+        chat.release(generation)
         raise
     except Exception as exc:
         logger.exception("generation %s failed", generation.pk)

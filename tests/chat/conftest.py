@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.llm import fake
 from tests.factories import ExecutionFactory, UserFactory
 from tests.llm.conftest import fake_openai  # noqa: F401  (the fake OpenAI server fixture)
 
@@ -25,3 +26,11 @@ def member(db):
 @pytest.fixture
 def execution(member):
     return ExecutionFactory(user_task__user=member)
+
+
+@pytest.fixture
+def scripted():
+    """Exact replies for the next fake LLM calls (``scripted("<execution>...")``)."""
+    fake.clear_script()
+    yield fake.script_replies
+    fake.clear_script()
