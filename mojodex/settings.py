@@ -163,6 +163,9 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 GENERATION_LEASE = env_int("MOJODEX_GENERATION_LEASE", 30, minimum=2)
 # A generation still waiting for a worker after this many seconds is queued again by the sweep.
 GENERATION_PENDING_REQUEUE_AFTER = env_int("MOJODEX_GENERATION_PENDING_REQUEUE_AFTER", 120, minimum=1)
+# A generation is claimed at most this many times (retried LLM failures and takeovers count); a
+# dead worker's generation at the cap is failed with an error event instead of being taken over.
+GENERATION_MAX_ATTEMPTS = env_int("MOJODEX_GENERATION_MAX_ATTEMPTS", 10, minimum=1)
 
 # --- Workflows --------------------------------------------------------------------------------
 # Durable step runs (apps/workflows, docs/adr/0005-durable-workflow-steps.md) and the web search

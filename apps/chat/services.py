@@ -96,11 +96,13 @@ def conversation(session_id: str) -> list[dict[str, str]]:
 def claim_generation(generation_pk: int) -> Generation | None:
     """Take the generation for this worker; None when it is finished or gone. Raises
     ``GenerationBusy`` while a live worker holds it. The returned row's ``attempts`` is this
-    claim's fence: only the holder of the latest claim may heartbeat, release or commit."""
+    claim's fence: only the holder of the latest claim may heartbeat, release or commit. A dead
+    worker's generation already claimed ``GENERATION_MAX_ATTEMPTS`` times is failed instead (an
+    answer that kills its worker every time must not loop)."""
     now = timezone.now()
-    claimable = Q(status=Generation.Status.PENDING) | Q(
-        status=Generation.Status.RUNNING, heartbeat_at__lt=now - lease()
-    )
+    stale = Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - lease())
+    capped = Q(attempts__gte=settings.GENERATION_MAX_ATTEMPTS)
+    claimable = Q(status=Generation.Status.PENDING) | (stale & ~capped)
     with transaction.atomic():
         claimed = Generation.objects.filter(claimable, pk=generation_pk).update(
             status=Generation.Status.RUNNING, claimed_at=now, heartbeat_at=now, attempts=F("attempts") + 1
@@ -112,6 +114,9 @@ def claim_generation(generation_pk: int) -> Generation | None:
         if generation.attempts > 1:
             logger.warning("generation %s taken over (claim %s)", generation_pk, generation.attempts)
         return generation
+    if Generation.objects.filter(stale & capped, pk=generation_pk).exists():
+        fail_generation(generation, f"The answer stopped {generation.attempts} times without finishing")
+        return None
     if generation.status == Generation.Status.RUNNING:
         raise GenerationBusy(f"generation {generation_pk} is running elsewhere")
     return None  # done or failed: a redelivered message has nothing left to do

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.assistants import runs
+from apps.assistants import messages, runs
 from apps.assistants.generation import answer, run_generation
 from apps.chat import services
 from apps.chat.models import Generation, Message, SessionEvent
@@ -96,6 +96,28 @@ def test_the_sweep_selects_expired_leases_and_forgotten_pending_generations(exec
     assert services.stale_generations() == [dead, lost]
     assert services.stale_generations(batch=1) == [dead]
     assert alive not in services.stale_generations() and queued not in services.stale_generations()
+
+
+def test_a_dead_worker_s_generation_at_the_attempt_cap_fails_instead_of_looping(execution, member, settings):
+    settings.GENERATION_MAX_ATTEMPTS = 2
+    posted = messages.post_user_message(
+        member, execution.session, message_id="m-cap", text="Hi", user_task_execution_pk=execution.pk
+    )
+    generation = posted.message.generation
+    for attempt in (1, 2):
+        claimed = services.claim_generation(generation.pk)
+        assert claimed is not None and claimed.attempts == attempt
+        _expire(generation)  # its worker died again
+
+    assert services.claim_generation(generation.pk) is None
+    assert services.stale_generations() == []  # the sweep stops sending it
+
+    failed = Generation.objects.get(pk=generation.pk)
+    assert (failed.status, failed.attempts) == (Generation.Status.FAILED, 2)
+    assert failed.error == "The answer stopped 2 times without finishing"
+    error = SessionEvent.objects.get(session_id=execution.session_id, event="error")
+    assert error.data["user_message_pk"] == posted.message.pk
+    assert Message.objects.get(pk=posted.message.pk).in_error_state is not None
 
 
 def test_the_lease_comes_from_the_settings(settings):
