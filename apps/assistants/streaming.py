@@ -1,7 +1,7 @@
 """Routing of a streamed answer to ``mojo_token`` / ``draft_token`` events, as the original.
 
 Token payloads are cumulative (the whole text so far); the latest is kept as the partial text of
-the session. A heartbeat keeps the generation's lease while tokens flow.
+the session. A heartbeat with the tokens also tells a worker that lost its claim to stop streaming.
 """
 
 from __future__ import annotations
@@ -11,15 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from apps.chat import delivery, events
-from apps.chat.services import ClaimLost, conversation, heartbeat, lease
+from apps.chat.services import ClaimLost, conversation, heartbeat, heartbeat_interval
 from apps.llm import services as llm
 from apps.llm import tags
-
-HEARTBEAT_EVERY = 5.0  # seconds; at most a third of the lease (ADR 0006)
-
-
-def heartbeat_every() -> float:
-    return min(HEARTBEAT_EVERY, lease().total_seconds() / 3)
 
 
 def draft_token_payload(session_id: str, execution_text: str) -> events.DraftToken:
@@ -67,7 +61,7 @@ class TokenRouter:
 
     def _beat(self) -> None:
         now = time.monotonic()
-        if now - self._last_beat >= heartbeat_every():
+        if now - self._last_beat >= heartbeat_interval():
             if not heartbeat(self.generation):
                 raise ClaimLost(f"generation {self.generation.pk}: another worker took over")  # stop streaming
             self._last_beat = now

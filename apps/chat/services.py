@@ -15,6 +15,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import User, UserVocabulary
@@ -29,6 +30,11 @@ logger = logging.getLogger(__name__)
 def lease() -> timedelta:
     """A running generation without heartbeat for this long is orphaned (ADR 0006)."""
     return timedelta(seconds=settings.GENERATION_LEASE)
+
+
+def heartbeat_interval() -> float:
+    """Seconds between a running generation's heartbeats: 5, or a third of a shorter lease."""
+    return min(5.0, settings.GENERATION_LEASE / 3)
 
 
 GENERATE_REPLY = "apps.chat.tasks.generate_reply"  # registered by apps.assistants.tasks
@@ -134,18 +140,21 @@ def heartbeat(generation: Generation) -> bool:
 
 def release(generation: Generation) -> None:
     """Give a claimed generation back (a retryable failure: the retry claims it again)."""
-    Generation.objects.filter(_held(generation)).update(status=Generation.Status.PENDING, heartbeat_at=None)
+    # heartbeat_at marks when it went back to pending: the sweep leaves the retry's backoff alone
+    Generation.objects.filter(_held(generation)).update(status=Generation.Status.PENDING, heartbeat_at=timezone.now())
 
 
 def stale_generations(batch: int = 500) -> list[int]:
     """Running generations whose heartbeat is older than the lease (dead worker) and pending ones no
-    worker took for ``GENERATION_PENDING_REQUEUE_AFTER`` (lost message), oldest first."""
+    worker took for ``GENERATION_PENDING_REQUEUE_AFTER`` since they were created or released (lost
+    message), oldest first."""
     now = timezone.now()
     waited = timedelta(seconds=settings.GENERATION_PENDING_REQUEUE_AFTER)
     rows = (
-        Generation.objects.filter(
+        Generation.objects.annotate(pending_since=Coalesce("heartbeat_at", "created_at"))
+        .filter(
             Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - lease())
-            | Q(status=Generation.Status.PENDING, created_at__lt=now - waited)
+            | Q(status=Generation.Status.PENDING, pending_since__lt=now - waited)
         )
         .order_by("id")
         .values_list("pk", flat=True)[:batch]

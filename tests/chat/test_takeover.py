@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -93,9 +94,10 @@ def test_the_sweep_selects_expired_leases_and_forgotten_pending_generations(exec
     make(Generation.Status.DONE, heartbeat=old, created=old)
     make(Generation.Status.FAILED, heartbeat=old, created=old)
 
+    released = make(Generation.Status.PENDING, heartbeat=now - timedelta(seconds=30), created=old)  # in backoff
     assert services.stale_generations() == [dead, lost]
     assert services.stale_generations(batch=1) == [dead]
-    assert alive not in services.stale_generations() and queued not in services.stale_generations()
+    assert not {alive, queued, released} & set(services.stale_generations())
 
 
 def test_a_dead_worker_s_generation_at_the_attempt_cap_fails_instead_of_looping(execution, member, settings):
@@ -118,6 +120,31 @@ def test_a_dead_worker_s_generation_at_the_attempt_cap_fails_instead_of_looping(
     error = SessionEvent.objects.get(session_id=execution.session_id, event="error")
     assert error.data["user_message_pk"] == posted.message.pk
     assert Message.objects.get(pk=posted.message.pk).in_error_state is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lease_is_kept_while_the_llm_is_silent(execution, member, settings, monkeypatch):
+    from apps.llm.errors import LLMTerminalError
+
+    settings.GENERATION_LEASE = 3  # a heartbeat every second
+    posted = messages.post_user_message(
+        member, execution.session, message_id="m-slow", text="Hi", user_task_execution_pk=execution.pk
+    )
+    generation_pk = posted.message.generation.pk
+    seen: list[Generation] = []
+
+    def silent_llm(*args, **kwargs):  # no token for 2.5 s (a slow first token), then an error
+        time.sleep(2.5)
+        seen.append(Generation.objects.get(pk=generation_pk))
+        raise LLMTerminalError("gave up")
+
+    monkeypatch.setattr("apps.llm.services.chat", silent_llm)
+    run_generation(generation_pk)
+
+    beat_for = seen[0].heartbeat_at - seen[0].claimed_at
+    assert timedelta(seconds=1.5) <= beat_for <= timedelta(seconds=2.5)  # beaten from a thread
+    done = Generation.objects.get(pk=generation_pk)
+    assert (done.status, done.attempts, done.error) == (Generation.Status.FAILED, 1, "LLMTerminalError: gave up")
 
 
 def test_the_lease_comes_from_the_settings(settings):

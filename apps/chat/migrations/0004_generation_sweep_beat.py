@@ -23,6 +23,9 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("chat", "0003_beat_schedule")]
+    dependencies = [
+        ("chat", "0003_beat_schedule"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),  # also how the test fixture finds it
+    ]
 
     operations = [migrations.RunPython(forward, backward)]
