@@ -40,6 +40,7 @@ def _configure() -> None:
         task_default_queue="background",
         task_routes={
             "apps.chat.tasks.resend_unacked_events": {"queue": "notifications"},
+            "apps.chat.tasks.relaunch_stale_generations": {"queue": "notifications"},  # a sweep: never behind LLM work
             "apps.chat.tasks.*": {"queue": "llm"},
             "apps.executions.tasks.embed_produced_text_version": {"queue": "background"},
             "apps.executions.tasks.*": {"queue": "llm"},

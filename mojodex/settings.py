@@ -158,6 +158,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840, minimu
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 
+# --- Generations ------------------------------------------------------------------------------
+# Takeover of dead work (docs/adr/0006-takeover-of-dead-work.md). A running generation whose worker
+# has not refreshed its heartbeat (every min(5 s, lease/3) while tokens flow) for this many seconds
+# is re-dispatched by the beat sweep ``relaunch_stale_generations`` (every 10 s) and claimed anew.
+GENERATION_LEASE = env_int("MOJODEX_GENERATION_LEASE", 30, minimum=2)
+# A generation still waiting for a worker after this many seconds is queued again by the sweep.
+GENERATION_PENDING_REQUEUE_AFTER = env_int("MOJODEX_GENERATION_PENDING_REQUEUE_AFTER", 120, minimum=1)
+# A generation is claimed at most this many times (retried LLM failures and takeovers count); a
+# dead worker's generation at the cap is failed with an error event instead of being taken over.
+GENERATION_MAX_ATTEMPTS = env_int("MOJODEX_GENERATION_MAX_ATTEMPTS", 10, minimum=1)
+
 # --- Workflows --------------------------------------------------------------------------------
 # Durable step runs (apps/workflows, docs/adr/0005-durable-workflow-steps.md) and the web search
 # of the web_research_synthesis workflow (workflow_steps/web_research_synthesis).

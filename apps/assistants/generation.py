@@ -13,6 +13,7 @@ from apps.assistants import instruct, text_edit, workflow
 from apps.catalog.models import TaskType
 from apps.chat import services as chat
 from apps.chat.models import Generation
+from apps.core.heartbeat import Heartbeat
 from apps.llm.errors import LLMRetryableError
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,16 @@ def run_generation(generation_pk: int) -> None:
     generation = chat.claim_generation(generation_pk)
     if generation is None:
         return
+    beat = Heartbeat(
+        lambda: chat.heartbeat(generation), chat.heartbeat_interval(), name=f"generation {generation.pk}"
+    )  # keeps the lease while the LLM is silent (a slow first token); ADR 0006
     try:
-        answer(generation)
+        with beat:
+            answer(generation)
+    except chat.ClaimLost as lost:
+        logger.warning("%s; this run's answer is discarded", lost)  # the takeover finishes it
     except LLMRetryableError:
-        chat.release(generation.pk)
+        chat.release(generation)
         raise
     except Exception as exc:
         logger.exception("generation %s failed", generation.pk)

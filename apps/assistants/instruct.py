@@ -43,7 +43,7 @@ def run(generation: Generation) -> None:
         audio_message=bool(generation.options.get("audio")),
         tag_proper_nouns=generation.options.get("platform") == "mobile",
     )
-    router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_USER_PRIMARY_INFO,))
+    router = TokenRouter(generation, (tags.ASK_USER_PRIMARY_INFO,))
     raw, content = converse(generation, prompt, router, assistant="instruct", execution=execution)
     if tags.has(raw, tags.EXECUTION):
         execution_text = tags.extract(raw, tags.EXECUTION)

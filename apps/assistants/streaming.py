@@ -1,7 +1,7 @@
 """Routing of a streamed answer to ``mojo_token`` / ``draft_token`` events, as the original.
 
 Token payloads are cumulative (the whole text so far); the latest is kept as the partial text of
-the session. A heartbeat keeps the generation's lease while tokens flow.
+the session. A heartbeat with the tokens also tells a worker that lost its claim to stop streaming.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from apps.chat import delivery, events
-from apps.chat.services import conversation, heartbeat
+from apps.chat.services import ClaimLost, conversation, heartbeat, heartbeat_interval
 from apps.llm import services as llm
 from apps.llm import tags
-
-HEARTBEAT_EVERY = 5.0
 
 
 def draft_token_payload(session_id: str, execution_text: str) -> events.DraftToken:
@@ -27,9 +25,9 @@ def draft_token_payload(session_id: str, execution_text: str) -> events.DraftTok
 class TokenRouter:
     """``on_token`` callback for ``llm.chat``: decides what each prefix of the answer shows."""
 
-    def __init__(self, session_id: str, generation_pk: int, message_tags: tuple[str, ...]):
-        self.session_id = session_id
-        self.generation_pk = generation_pk
+    def __init__(self, generation: Any, message_tags: tuple[str, ...]):
+        self.session_id = generation.session_id
+        self.generation = generation
         self.message_tags = message_tags
         self._last_beat = time.monotonic()
         self._last_sent: tuple[str, str] | None = None
@@ -63,14 +61,16 @@ class TokenRouter:
 
     def _beat(self) -> None:
         now = time.monotonic()
-        if now - self._last_beat >= HEARTBEAT_EVERY:
-            heartbeat(self.generation_pk)
+        if now - self._last_beat >= heartbeat_interval():
+            if not heartbeat(self.generation):
+                raise ClaimLost(f"generation {self.generation.pk}: another worker took over")  # stop streaming
             self._last_beat = now
 
 
-def text_edit_router(session_id: str, generation_pk: int) -> Callable[[str, str], bool]:
+def text_edit_router(generation: Any) -> Callable[[str, str], bool]:
     """Text-edit answers are a bare title/draft: every prefix is a draft token."""
-    router = TokenRouter(session_id, generation_pk, ())
+    session_id = generation.session_id
+    router = TokenRouter(generation, ())
 
     def on_token(token: str, text_so_far: str) -> bool:
         router._beat()

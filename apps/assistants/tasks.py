@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from apps.assistants.generation import run_generation
-from apps.chat.services import LEASE, GenerationBusy
+from apps.chat.services import GenerationBusy, lease
 from apps.llm.errors import RETRYABLE_ERRORS
 
 
@@ -34,4 +34,4 @@ def generate_reply(self, generation_pk: int) -> None:  # type: ignore[no-untyped
     try:
         run_generation(generation_pk)
     except GenerationBusy as busy:
-        raise self.retry(exc=busy, countdown=LEASE.total_seconds(), max_retries=20) from None
+        raise self.retry(exc=busy, countdown=lease().total_seconds(), max_retries=20) from None

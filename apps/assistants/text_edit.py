@@ -33,7 +33,7 @@ def run(generation: Generation) -> None:
         user_id=user.pk,
         task_name=execution.user_task.task.name_for_system if execution else None,
         execution_pk=execution.pk if execution else None,
-        on_token=text_edit_router(generation.session_id, generation.pk),
+        on_token=text_edit_router(generation),
         temperature=0.3,
         max_tokens=2000,
     )

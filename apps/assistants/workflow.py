@@ -48,7 +48,7 @@ def run(generation: Generation) -> None:
         audio_message=bool(generation.options.get("audio")),
         tag_proper_nouns=generation.options.get("platform") == "mobile",
     )
-    router = TokenRouter(generation.session_id, generation.pk, (tags.ASK_FOR_CLARIFICATION, tags.USER_INSTRUCTION))
+    router = TokenRouter(generation, (tags.ASK_FOR_CLARIFICATION, tags.USER_INSTRUCTION))
     raw, content = converse(generation, prompt, router, assistant="workflow", execution=execution)
 
     if tags.has(raw, tags.EXECUTION):

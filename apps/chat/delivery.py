@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from apps.chat import events
 from apps.chat.models import Message, SessionEvent
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 PARTIAL_TTL = 300  # seconds a partial text outlives its last token
 RESEND_AFTER = timedelta(seconds=5)
+# What a Redis outage raises from the cache or the channel layer (redis-py, or the socket itself).
+REDIS_ERRORS = (RedisError, OSError)
 MAX_SENDS = 120  # about ten minutes of re-sends, like the original
 
 
@@ -138,16 +141,30 @@ def _partial_key(session_id: str) -> str:
 
 
 def publish_token(session_id: str, event: str, data: Mapping[str, Any]) -> None:
-    """Send a streamed token event live and keep it as the session's partial text."""
+    """Send a streamed token event live and keep it as the session's partial text.
+
+    Best-effort: both go through Redis, and a Redis blip must not fail the answer (issue 24). A
+    lost token costs a client some live text; the final message is durable in Postgres."""
     payload = dict(data)
-    cache.set(_partial_key(session_id), {"event": event, "data": payload}, PARTIAL_TTL)
-    realtime.send_now(realtime.session_group(session_id), event, payload)
+    try:
+        cache.set(_partial_key(session_id), {"event": event, "data": payload}, PARTIAL_TTL)
+        realtime.send_now(realtime.session_group(session_id), event, payload)
+    except REDIS_ERRORS as exc:
+        logger.warning("token for session %s not published: %s", session_id, exc)
 
 
 def partial(session_id: str) -> dict[str, Any] | None:
-    value = cache.get(_partial_key(session_id))
+    try:
+        value = cache.get(_partial_key(session_id))
+    except REDIS_ERRORS as exc:
+        logger.warning("partial text of session %s unreadable: %s", session_id, exc)
+        return None
     return value if isinstance(value, dict) else None
 
 
 def clear_partial(session_id: str) -> None:
-    cache.delete(_partial_key(session_id))
+    """Drop the partial text (best-effort: it expires after ``PARTIAL_TTL`` anyway)."""
+    try:
+        cache.delete(_partial_key(session_id))
+    except REDIS_ERRORS as exc:
+        logger.warning("partial text of session %s not cleared: %s", session_id, exc)

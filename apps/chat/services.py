@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import User, UserVocabulary
@@ -23,7 +26,18 @@ from apps.llm import services as llm
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=45)  # a running generation without heartbeat for this long is orphaned
+
+def lease() -> timedelta:
+    """A running generation without heartbeat for this long is orphaned (ADR 0006)."""
+    return timedelta(seconds=settings.GENERATION_LEASE)
+
+
+def heartbeat_interval() -> float:
+    """Seconds between a running generation's heartbeats: 5, or a third of a shorter lease."""
+    return min(5.0, settings.GENERATION_LEASE / 3)
+
+
+GENERATE_REPLY = "apps.chat.tasks.generate_reply"  # registered by apps.assistants.tasks
 
 
 class TermsNotAccepted(Unauthorized):
@@ -32,6 +46,10 @@ class TermsNotAccepted(Unauthorized):
 
 class GenerationBusy(Conflict):
     """Another worker holds the generation and is alive; try again after the lease."""
+
+
+class ClaimLost(Exception):
+    """This worker's claim was taken over (it stalled past the lease): its answer is discarded."""
 
 
 def check_terms_accepted(user: User) -> None:
@@ -83,40 +101,90 @@ def conversation(session_id: str) -> list[dict[str, str]]:
 
 def claim_generation(generation_pk: int) -> Generation | None:
     """Take the generation for this worker; None when it is finished or gone. Raises
-    ``GenerationBusy`` while a live worker holds it."""
+    ``GenerationBusy`` while a live worker holds it. The returned row's ``attempts`` is this
+    claim's fence: only the holder of the latest claim may heartbeat, release or commit. A dead
+    worker's generation already claimed ``GENERATION_MAX_ATTEMPTS`` times is failed instead (an
+    answer that kills its worker every time must not loop)."""
     now = timezone.now()
-    claimable = Q(status=Generation.Status.PENDING) | Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - LEASE)
-    claimed = Generation.objects.filter(claimable, pk=generation_pk).update(
-        status=Generation.Status.RUNNING, claimed_at=now, heartbeat_at=now, attempts=F("attempts") + 1
-    )
-    generation = Generation.objects.select_related("session__user").filter(pk=generation_pk).first()
+    stale = Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - lease())
+    capped = Q(attempts__gte=settings.GENERATION_MAX_ATTEMPTS)
+    claimable = Q(status=Generation.Status.PENDING) | (stale & ~capped)
+    with transaction.atomic():
+        claimed = Generation.objects.filter(claimable, pk=generation_pk).update(
+            status=Generation.Status.RUNNING, claimed_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+        )
+        generation = Generation.objects.select_related("session__user").filter(pk=generation_pk).first()
     if generation is None:
         return None
     if claimed:
+        if generation.attempts > 1:
+            logger.warning("generation %s taken over (claim %s)", generation_pk, generation.attempts)
         return generation
+    if Generation.objects.filter(stale & capped, pk=generation_pk).exists():
+        fail_generation(generation, f"The answer stopped {generation.attempts} times without finishing")
+        return None
     if generation.status == Generation.Status.RUNNING:
         raise GenerationBusy(f"generation {generation_pk} is running elsewhere")
     return None  # done or failed: a redelivered message has nothing left to do
 
 
-def heartbeat(generation_pk: int) -> None:
-    Generation.objects.filter(pk=generation_pk, status=Generation.Status.RUNNING).update(heartbeat_at=timezone.now())
+def _held(generation: Generation) -> Q:
+    """Rows still held by this claim: running, with the claim's fence."""
+    return Q(pk=generation.pk, status=Generation.Status.RUNNING, attempts=generation.attempts)
 
 
-def release(generation_pk: int) -> None:
+def heartbeat(generation: Generation) -> bool:
+    """Refresh the lease; False when the claim was lost (another worker took over)."""
+    return bool(Generation.objects.filter(_held(generation)).update(heartbeat_at=timezone.now()))
+
+
+def release(generation: Generation) -> None:
     """Give a claimed generation back (a retryable failure: the retry claims it again)."""
-    Generation.objects.filter(pk=generation_pk, status=Generation.Status.RUNNING).update(
-        status=Generation.Status.PENDING, heartbeat_at=None
+    # heartbeat_at marks when it went back to pending: the sweep leaves the retry's backoff alone
+    Generation.objects.filter(_held(generation)).update(status=Generation.Status.PENDING, heartbeat_at=timezone.now())
+
+
+def stale_generations(batch: int = 500) -> list[int]:
+    """Running generations whose heartbeat is older than the lease (dead worker) and pending ones no
+    worker took for ``GENERATION_PENDING_REQUEUE_AFTER`` since they were created or released (lost
+    message), oldest first."""
+    now = timezone.now()
+    waited = timedelta(seconds=settings.GENERATION_PENDING_REQUEUE_AFTER)
+    rows = (
+        Generation.objects.annotate(pending_since=Coalesce("heartbeat_at", "created_at"))
+        .filter(
+            Q(status=Generation.Status.RUNNING, heartbeat_at__lt=now - lease())
+            | Q(status=Generation.Status.PENDING, pending_since__lt=now - waited)
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:batch]
     )
+    return list(rows)
+
+
+def relaunch_stale_generations(batch: int = 500) -> list[int]:
+    """Send ``generate_reply`` for every stale generation. The task lives in ``apps.assistants``,
+    above the chat in the layer order, so it is sent by its registered name (routed to ``llm``)."""
+    pks = stale_generations(batch)
+    for pk in pks:
+        current_app.send_task(GENERATE_REPLY, args=[pk])
+    if pks:
+        logger.info("relaunched %s stale generation(s): %s", len(pks), pks)
+    return pks
 
 
 @transaction.atomic
-def fail_generation(generation: Generation, error: str) -> None:
-    """Record a failed turn: error message in the session, ``error`` event, message in error state."""
-    delivery.clear_partial(generation.session_id)
-    Generation.objects.filter(pk=generation.pk).update(
+def fail_generation(generation: Generation, error: str) -> bool:
+    """Record a failed turn: error message in the session, ``error`` event, message in error state.
+
+    Postgres only (the partial text is dropped after commit, best-effort), so a Redis outage cannot
+    roll it back. False when the claim was lost: the worker that took over decides the outcome."""
+    failed = Generation.objects.filter(_held(generation)).update(
         status=Generation.Status.FAILED, error=error, finished_at=timezone.now()
     )
+    if not failed:
+        logger.warning("generation %s: claim %s lost, failure not recorded", generation.pk, generation.attempts)
+        return False
     payload = events.error(
         error,
         generation.session_id,
@@ -127,14 +195,21 @@ def fail_generation(generation: Generation, error: str) -> None:
         Message.objects.filter(pk=generation.user_message_id).update(in_error_state=timezone.now())
     Message.objects.create(session_id=generation.session_id, sender=Sender.MOJO, event_name="error", message=payload)
     delivery.record_event(generation.session_id, events.ERROR, payload)
+    transaction.on_commit(lambda: delivery.clear_partial(generation.session_id))
+    return True
+
+
+def _lock_claim(generation: Generation) -> None:
+    """Lock the row and check this worker still holds the claim (raises ``ClaimLost``)."""
+    locked = Generation.objects.select_for_update().get(pk=generation.pk)
+    if locked.status != Generation.Status.RUNNING or locked.attempts != generation.attempts:
+        raise ClaimLost(f"generation {generation.pk} was taken over (claim {generation.attempts})")
 
 
 @transaction.atomic
 def finish_generation(generation: Generation, message_content: events.MessageContent, *, draft: bool) -> Message:
     """Store the assistant's message and its event; mark the generation done (one transaction)."""
-    locked = Generation.objects.select_for_update().get(pk=generation.pk)
-    if locked.status != Generation.Status.RUNNING:
-        raise GenerationBusy(f"generation {generation.pk} was taken over")  # lost the lease
+    _lock_claim(generation)
     event = events.DRAFT_MESSAGE if draft else events.MOJO_MESSAGE
     message = Message.objects.create(
         session_id=generation.session_id, sender=Sender.MOJO, event_name=event, message=dict(message_content)
@@ -155,9 +230,7 @@ def finish_generation(generation: Generation, message_content: events.MessageCon
 def finish_generation_without_message(generation: Generation) -> None:
     """Mark a turn done that answers with an action instead of a message (the workflow
     assistant's ``<user_instruction>`` re-runs a step; the original stores no message)."""
-    locked = Generation.objects.select_for_update().get(pk=generation.pk)
-    if locked.status != Generation.Status.RUNNING:
-        raise GenerationBusy(f"generation {generation.pk} was taken over")  # lost the lease
+    _lock_claim(generation)
     Generation.objects.filter(pk=generation.pk).update(
         status=Generation.Status.DONE, finished_at=timezone.now(), error=""
     )

@@ -31,3 +31,11 @@ def resend_unacked_events() -> int:
     """Beat sweep: re-send messages and drafts the client has not acknowledged yet. Safe to run
     twice: clients drop a ``seq`` they already processed."""
     return delivery.resend_unacked()
+
+
+@shared_task(name="apps.chat.tasks.relaunch_stale_generations", expires=9, base=QuietTask)
+def relaunch_stale_generations() -> list[int]:
+    """Beat sweep: queue ``generate_reply`` again for generations whose worker died or whose
+    message was lost, without waiting for the broker's visibility timeout (ADR 0006). Safe to run
+    twice: the claim lets one worker take each, and only the latest claim commits."""
+    return services.relaunch_stale_generations()

@@ -55,7 +55,9 @@ def send_on_commit(group: str, event: str, data: Mapping[str, Any], *, seq: int 
     message_data = dict(data)
     if getattr(settings, "REALTIME_STRICT_JSON", False):
         json.dumps(message_data)  # fail at the call site for a non-serializable payload
-    transaction.on_commit(lambda: send_now(group, event, message_data, seq=seq))
+    # robust: a Redis outage after commit is logged, not raised into the committed caller; the
+    # event is in the session's log and is replayed or re-sent (docs/realtime.md).
+    transaction.on_commit(lambda: send_now(group, event, message_data, seq=seq), robust=True)
 
 
 def send_to_session(session_id: str, event: str, data: Mapping[str, Any], *, seq: int | None = None) -> None:

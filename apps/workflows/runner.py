@@ -19,18 +19,18 @@ Exactly once in effect:
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.chat import events as chat_events
+from apps.core.heartbeat import Heartbeat
 from apps.llm.errors import LLMRetryableError
 from apps.workflows import engine
 from apps.workflows.locks import lock_execution
@@ -107,34 +107,15 @@ def claim_step(step_execution_pk: int, worker: str) -> Claim | None:
         return claim
 
 
-class Heartbeat:
-    """Refresh the claim's ``heartbeat_at`` from a thread while the step runs (its own connection)."""
-
-    def __init__(self, claim: Claim) -> None:
-        self.claim = claim
-        self.interval = max(0.5, settings.WORKFLOW_STEP_LEASE / 3)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{claim.step_execution_pk}", daemon=True)
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                try:
-                    UserWorkflowStepExecution.objects.filter(
-                        pk=self.claim.step_execution_pk, status=StepStatus.RUNNING, attempts=self.claim.fence
-                    ).update(heartbeat_at=timezone.now())
-                except Exception as exc:  # a missed beat only shortens the lease left
-                    logger.warning("heartbeat of step execution %s failed: %s", self.claim.step_execution_pk, exc)
-        finally:
-            connection.close()
+def heartbeat(claim: Claim) -> Heartbeat:
+    """Refresh the claim's ``heartbeat_at`` every third of the lease while the step runs."""
+    return Heartbeat(
+        lambda: UserWorkflowStepExecution.objects.filter(
+            pk=claim.step_execution_pk, status=StepStatus.RUNNING, attempts=claim.fence
+        ).update(heartbeat_at=timezone.now()),
+        interval=max(0.5, settings.WORKFLOW_STEP_LEASE / 3),
+        name=f"step execution {claim.step_execution_pk}",
+    )
 
 
 def run_step(step_execution_pk: int, worker: str) -> None:
@@ -147,7 +128,7 @@ def run_step(step_execution_pk: int, worker: str) -> None:
     if claim is None:
         return
     try:
-        with Heartbeat(claim):
+        with heartbeat(claim):
             result = execute(claim)
     except LLMRetryableError as exc:
         if claim.fence < settings.WORKFLOW_STEP_MAX_ATTEMPTS:

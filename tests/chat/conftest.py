@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.llm import fake
 from tests.factories import ExecutionFactory
 from tests.llm.conftest import fake_openai  # noqa: F401  (the fake OpenAI server fixture)
 
@@ -19,3 +20,11 @@ def _instant_fake_llm(settings):
 @pytest.fixture
 def execution(owner):
     return ExecutionFactory(user_task__user=owner)
+
+
+@pytest.fixture
+def scripted():
+    """Exact replies for the next fake LLM calls (``scripted("<execution>...")``)."""
+    fake.clear_script()
+    yield fake.script_replies
+    fake.clear_script()

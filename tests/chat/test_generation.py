@@ -14,16 +14,8 @@ from apps.assistants.generation import run_generation
 from apps.chat import services
 from apps.chat.models import Generation, Message, SessionEvent
 from apps.executions.models import ProducedText, ProducedTextVersion
-from apps.llm import fake
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def scripted():
-    fake.clear_script()
-    yield fake.script_replies
-    fake.clear_script()
 
 
 def _form_run(execution, notes="Budget approved. Next review in March.", options=None):

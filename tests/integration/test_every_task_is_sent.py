@@ -40,6 +40,7 @@ EXPECTED_TASKS = {
     "apps.accounts.tasks.learn_company_website",
     "apps.catalog.tasks.generate_task_json",
     "apps.chat.tasks.generate_reply",
+    "apps.chat.tasks.relaunch_stale_generations",
     "apps.chat.tasks.resend_unacked_events",
     "apps.chat.tasks.tag_proper_nouns",
     "apps.core.tasks.ping",
@@ -53,6 +54,7 @@ EXPECTED_TASKS = {
     "apps.workflows.tasks.relaunch_stale_steps",
 }
 EXPECTED_BEAT_TASKS = {
+    "apps.chat.tasks.relaunch_stale_generations",
     "apps.chat.tasks.resend_unacked_events",
     "apps.products.tasks.sweep_expired_purchases",
     "apps.workflows.tasks.relaunch_stale_steps",
