@@ -13,7 +13,7 @@ import logging.config
 import sys
 from typing import Any
 
-from celery import current_task
+from celery import current_app, current_task
 
 log_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("log_context", default=None)
 
@@ -53,8 +53,6 @@ class QuietSweepsFilter(logging.Filter):
             name = record.args[1]  # "Scheduler: Sending due task %s (%s)" % (entry name, task name)
         if not isinstance(name, str):
             return True
-        from celery import current_app
-
         quiet = getattr(current_app.tasks.get(name), "quiet", False)
         return not quiet or logging.getLogger().isEnabledFor(logging.DEBUG)
 

@@ -19,6 +19,8 @@ import jwt
 from django.conf import settings
 from django.db.models import F
 
+from apps.accounts.models import User
+
 
 class TokenError(Exception):
     """A token that cannot be used; ``str()`` is the message the original shows."""
@@ -76,7 +78,5 @@ def token_claims(token: str | None) -> tuple[str, int]:
 
 def revoke_tokens(user_id: str) -> int:
     """Invalidate every token issued so far to the user; the new version (for a fresh token)."""
-    from apps.accounts.models import User
-
     User.objects.filter(pk=user_id).update(token_version=F("token_version") + 1)
     return User.objects.filter(pk=user_id).values_list("token_version", flat=True).get()

@@ -24,6 +24,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from django.conf import settings
 
 from apps.core.addresses import IPAddress, IPNetwork, is_blocked_address, literal_address
 
@@ -108,8 +109,6 @@ class FetchResult:
 
 def policy_from_settings(**overrides: Any) -> FetchPolicy:
     """The production policy with the operator's ``MOJODEX_FETCH_*`` settings applied."""
-    from django.conf import settings
-
     values: dict[str, Any] = {
         "allowed_ports": frozenset(settings.FETCH_ALLOWED_PORTS),
         "allowed_networks": tuple(ipaddress.ip_network(n) for n in settings.FETCH_ALLOWED_NETWORKS),
