@@ -117,6 +117,7 @@ def production_env(work: Path, database_url: str, redis_url: str) -> dict[str, s
         "DJANGO_SETTINGS_MODULE": "mojodex.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "MOJODEX_HEALTH_SECRET": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CSRF_TRUSTED_ORIGINS": "https://localhost",
         "SECURE_PROXY_SSL_HEADER": "true",
@@ -181,7 +182,7 @@ def check_serving(env: dict[str, str], work: Path) -> None:
                 if process.poll() is not None:
                     raise SystemExit(f"runtime check: {name} exited:\n{(work / f'{name}.log').read_text()}")
             try:
-                status, body = get(f"http://127.0.0.1:{port}/health")
+                status, body = get(f"http://127.0.0.1:{port}/health", {"X-Health-Secret": env["MOJODEX_HEALTH_SECRET"]})
             except OSError:
                 status = 0
             if status == 200:
@@ -200,6 +201,10 @@ def check_serving(env: dict[str, str], work: Path) -> None:
         ]:
             raise SystemExit(f"runtime check: unexpected /health report: {report}")
         step(f"daphne and a worker started; /health 200 with providers {expected}")
+        status, body = get(f"http://127.0.0.1:{port}/health")
+        if status != 200 or json.loads(body) != {"status": "ok"}:
+            raise SystemExit(f"runtime check: anonymous /health answered {status}: {body!r}")
+        step("anonymous /health: the status only")
         https = {"X-Forwarded-Proto": "https"}  # as from the TLS-terminating proxy
         for path in ("/api/docs/", "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"):
             status, _ = get(f"http://127.0.0.1:{port}{path}", https)

@@ -204,6 +204,8 @@ JWT_ALGORITHM = env_str("ENCODING_ALGORITHM", "HS256")
 TOKEN_SECRET_SPLITTER = env_str("TOKEN_SECRET_SPLITTER", "__mojodex__")
 TOKEN_VALIDITY_DAYS = env_int("TOKEN_VALIDITY_DAYS", 180, minimum=1)
 ADMIN_SECRET = env_secret("BACKOFFICE_SECRET", env_secret("ADMIN_SECRET", ""))
+# Probe secret for GET /health details (X-Health-Secret header); empty: staff tokens only.
+HEALTH_SECRET = env_secret("MOJODEX_HEALTH_SECRET")
 LOGIN_URL = "/app/login"
 # Paths whose responses carry the web UI's Content-Security-Policy (apps.core.middleware).
 CSP_PATH_PREFIXES = ["/app/"]

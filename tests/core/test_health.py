@@ -9,11 +9,11 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_it_reports_503_and_names_the_missing_workers_when_none_runs(anonymous):
+def test_it_reports_503_and_names_the_missing_workers_when_none_runs(admin_client):
     from celery_app import app
 
     assert app.control.ping(timeout=0.5) == []  # no worker runs outside the integration tests
-    response = anonymous.get("/health")
+    response = admin_client.get("/health")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"

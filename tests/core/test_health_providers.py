@@ -9,8 +9,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_it_names_the_fakes_the_tests_chose(anonymous):
-    body = anonymous.get("/health").json()
+def test_it_names_the_fakes_the_tests_chose(admin_client):
+    body = admin_client.get("/health").json()
     assert body["providers"] == {
         "ok": True,
         "llm": ["fake/fake"],
@@ -19,7 +19,7 @@ def test_it_names_the_fakes_the_tests_chose(anonymous):
     }
 
 
-def test_it_names_the_configured_sections(anonymous, settings, tmp_path):
+def test_it_names_the_configured_sections(admin_client, settings, tmp_path):
     models = tmp_path / "models.json"
     models.write_text(
         json.dumps(
@@ -35,7 +35,7 @@ def test_it_names_the_configured_sections(anonymous, settings, tmp_path):
     settings.LLM_EMBEDDING_CONF = embedding
     settings.LLM_FAKE_PROVIDERS = True  # the transcriber still falls back to the chosen fake
 
-    body = anonymous.get("/health").json()
+    body = admin_client.get("/health").json()
     assert body["providers"] == {
         "ok": True,
         "llm": ["openai/gpt-4o", "mistral/mistral-large"],
@@ -44,12 +44,12 @@ def test_it_names_the_configured_sections(anonymous, settings, tmp_path):
     }
 
 
-def test_an_unusable_provider_file_is_reported_down_with_the_reason(anonymous, settings, tmp_path):
+def test_an_unusable_provider_file_is_reported_down_with_the_reason(admin_client, settings, tmp_path):
     models = tmp_path / "models.json"
     models.write_text(json.dumps({"openai/gpt-4o": {}}))
     settings.LLM_MODELS_CONF = models
 
-    response = anonymous.get("/health")
+    response = admin_client.get("/health")
     assert response.status_code == 503
     assert response.json()["providers"] == {
         "ok": False,

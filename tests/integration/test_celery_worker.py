@@ -7,7 +7,7 @@ import pytest
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_it_runs_a_task_on_a_real_worker_and_health_is_200(celery_worker_process, client):
+def test_it_runs_a_task_on_a_real_worker_and_health_is_200(celery_worker_process, anonymous, settings):
     from apps.core.tasks import ping
 
     result = ping.delay("round-trip")
@@ -15,7 +15,11 @@ def test_it_runs_a_task_on_a_real_worker_and_health_is_200(celery_worker_process
     assert payload["value"] == "round-trip"
     assert payload["hostname"].startswith("test-")
 
-    response = client.get("/health")
+    response = anonymous.get("/health")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok"}  # the details only with the probe secret or a staff token
+    settings.HEALTH_SECRET = "probe-secret"
+    response = anonymous.get("/health", HTTP_X_HEALTH_SECRET="probe-secret")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"

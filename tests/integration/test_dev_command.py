@@ -94,10 +94,10 @@ def _client_env(var_dir: Path, *, external: bool, **servers: str) -> dict[str, s
     }
 
 
-def _token_for_new_user(env: dict[str, str], email: str) -> str:
+def _token_for_new_user(env: dict[str, str], email: str, *, staff: bool = False) -> str:
     code = (
         "from apps.accounts.models import User; from apps.accounts.tokens import issue_token;"
-        f"u, _ = User.objects.get_or_create(email={email!r});"
+        f"u, _ = User.objects.get_or_create(email={email!r}, defaults={{'is_staff': {staff!r}}});"
         "print('TOKEN=' + issue_token(u.pk))"
     )
     result = subprocess.run(
@@ -115,8 +115,12 @@ def _token_for_new_user(env: dict[str, str], email: str) -> str:
 def _exercise(dev: DevProcess, env: dict[str, str], var_dir: Path) -> None:
     wait_for(lambda: "Press Ctrl-C to stop." in dev.output, timeout=240, message=f"dev to start:\n{dev.output}")
     # The banner comes only once daphne accepts connections and the worker answered a ping:
-    # /health answers 200 at once, with no waiting.
+    # /health answers 200 at once, with no waiting: the status to anyone, the report to staff.
     response = httpx.get(f"{dev.base}/health", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok"}
+    staff_token = _token_for_new_user(env, "dev-staff@example.com", staff=True)
+    response = httpx.get(f"{dev.base}/health", headers={"Authorization": staff_token}, timeout=10)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "ok"

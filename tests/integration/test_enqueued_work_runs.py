@@ -75,9 +75,9 @@ def test_it_closes_expired_purchases_on_the_worker_when_the_scheduler_asks(owner
     assert UserTask.objects.get(user=owner, task=task).enabled is False
 
 
-def test_health_reports_a_down_redis_with_the_error_next_to_a_live_worker(anonymous, settings):
+def test_health_reports_a_down_redis_with_the_error_next_to_a_live_worker(admin_client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    response = anonymous.get("/health")
+    response = admin_client.get("/health")
     assert response.status_code == 503
     assert response.json()["redis"]["ok"] is False
     assert "ConnectionError" in response.json()["redis"]["error"]
