@@ -22,7 +22,7 @@ MIN_SAMPLE_RATE = 4000  # below this nothing is speech: a header declaring 1 Hz 
 CHUNK_RATE = 16000  # what Whisper works at; 10 minutes of 16-bit mono is 19.2 MB (< 25 MB)
 
 
-class AudioRejected(ValueError):
+class AudioRejected(Exception):
     """Content that is not a decodable audio recording, or one longer than allowed (the upload
     answers it as a 400 naming ``file``; on the worker the message fails)."""
 
@@ -35,10 +35,32 @@ class AudioInfo:
     duration: float
 
 
+_DECODE_ERRORS = (av.FFmpegError, ValueError, OSError, EOFError, IndexError)
+
+
+def _demuxed_seconds(container: Any, stream: Any, limit: float) -> float:
+    duration = 0.0
+    for packet in container.demux(stream):
+        if packet.duration and packet.time_base:
+            duration += float(packet.duration * packet.time_base)
+        if duration > limit:
+            raise AudioRejected(f"recording too long (max {int(limit)} seconds)")
+    return duration
+
+
+def _decoded_seconds(container: Any, stream: Any, limit: float) -> float:
+    duration = 0.0
+    for frame in container.decode(stream):
+        duration += frame.samples / float(frame.sample_rate or 1)
+        if duration > limit:
+            raise AudioRejected(f"recording too long (max {int(limit)} seconds)")
+    return duration
+
+
 def _open(source: str | IO[bytes]) -> Any:
     try:
         return av.open(source, mode="r")
-    except (av.FFmpegError, ValueError, OSError) as exc:
+    except _DECODE_ERRORS as exc:
         raise AudioRejected("the file's content is not audio that can be decoded") from exc
 
 
@@ -53,14 +75,12 @@ def probe(source: str | IO[bytes], max_seconds: float | None = None) -> AudioInf
         rate = int(stream.codec_context.sample_rate or 0)
         if rate < MIN_SAMPLE_RATE:
             raise AudioRejected(f"sample rate {rate} Hz is not a recording (min {MIN_SAMPLE_RATE} Hz)")
-        duration = 0.0
         try:
-            for packet in container.demux(stream):
-                if packet.duration and packet.time_base:
-                    duration += float(packet.duration * packet.time_base)
-                if duration > limit:
-                    raise AudioRejected(f"recording too long (max {int(limit)} seconds)")
-        except av.FFmpegError as exc:
+            duration = _demuxed_seconds(container, stream, limit)
+            if duration <= 0:  # a container whose packets carry no duration: count decoded samples
+                container.seek(0)
+                duration = _decoded_seconds(container, stream, limit)
+        except _DECODE_ERRORS as exc:
             raise AudioRejected("the file's content is not audio that can be decoded") from exc
         if duration <= 0:
             raise AudioRejected("the file contains no audio")
@@ -92,7 +112,7 @@ def _pcm(data: bytes) -> Iterator[bytes]:
                     yield bytes(out.planes[0])[: out.samples * 2]
             for out in resampler.resample(None):
                 yield bytes(out.planes[0])[: out.samples * 2]
-        except av.FFmpegError as exc:
+        except _DECODE_ERRORS as exc:
             raise AudioRejected("the file's content is not audio that can be decoded") from exc
 
 

@@ -83,6 +83,7 @@ def test_a_wav_declaring_4_gb_is_read_by_its_real_content(execution, owner):
         ("note.wav", make_wav(2), "wav", 2.0),
         ("note.mp3", encode(2, "mp3", "mp3"), "mp3", 2.088),  # the encoder's padding frame included
         ("note.m4a", encode(2, "ipod", "aac"), "mov,mp4,m4a,3gp,3g2,mj2", 2.064),
+        ("note.webm", encode(2, "webm", "libopus", rate=48000), "matroska,webm", 2.007),  # a browser's recording
     ],
 )
 def test_it_accepts_real_recordings_with_their_duration(execution, owner, name, content, format_name, duration):
