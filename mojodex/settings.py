@@ -32,6 +32,8 @@ from mojodex.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("MOJODEX_VAR_DIR", BASE_DIR / "var")
 DATA_DIR = env_path("MOJODEX_DATA_DIR", VAR_DIR / "data")
+# Longest voice recording accepted (real decoded duration); bounds the transcription calls.
+AUDIO_MAX_SECONDS = env_int("MOJODEX_AUDIO_MAX_SECONDS", 1800, minimum=1)
 EMBEDDED_STATE_FILE = VAR_DIR / "embedded.json"
 _embedded = read_json_file(EMBEDDED_STATE_FILE)
 

@@ -3,7 +3,7 @@
 Layout (as the original, ``reference/background-and-scheduler.md`` §11)::
 
     <DATA_DIR>/users/<user_id>/<session_id>/
-        user_messages_audios/<message_id>.<ext>   voice messages (name kept in the message's ``audio_file``)
+        user_messages_audios/<message_id>_<uuid>.<ext>  voice messages (name kept in the message's ``audio_file``)
         mojo_messages_audios/<message_pk>.mp3     the assistant's speech
         images/<filename>                         image inputs and chat images
 
@@ -13,15 +13,21 @@ checked to resolve inside its folder, so no request reaches another user's files
 
 from __future__ import annotations
 
+import logging
 import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 
 from apps.chat.models import Message, Sender, Session
 from apps.core.errors import Invalid
 from apps.core.user_files import FILE_INPUTS, MAX_FILE_BYTES, safe_filename, session_dir
+from apps.llm import audio
+
+logger = logging.getLogger(__name__)
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a")
 USER_AUDIO_FOLDER = "user_messages_audios"
@@ -92,6 +98,64 @@ def message_audio(message: Message) -> Path | None:
         if path is not None and path.is_file():
             return path
     return None
+
+
+def store_message_audio(session: Session, message_id: str, upload: UploadedFile, name: str | None = None) -> str:
+    """Store a voice upload once a real decoder has read it as audio of at most
+    ``MOJODEX_AUDIO_MAX_SECONDS`` (``Invalid`` naming ``file`` otherwise, nothing stored), under a
+    name unique to this upload (``<safe message id>_<uuid>.<ext>``: ids that ``safe_filename`` maps
+    together never share a file), or under ``name`` (a retry restoring a removed file); returns the
+    stored name."""
+    source: str | IO[bytes] = (
+        upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload.file or upload
+    )
+    try:
+        upload.seek(0)
+        audio.probe(source)
+    except audio.AudioRejected as exc:
+        raise Invalid(f"file: {exc}", fields={"file": [str(exc)]}) from None
+    finally:
+        upload.seek(0)
+    folder = session_dir(session.user_id, session.pk) / USER_AUDIO_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    name = name or f"{safe_filename(message_id)}_{uuid.uuid4().hex[:12]}{Path(upload.name or '').suffix.lower()}"
+    with open(folder / name, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return name
+
+
+def remove_message_audio(session: Session, name: str | None) -> None:
+    """Delete a stored voice upload (a failed or duplicate message's), best effort."""
+    path = _inside(session_dir(session.user_id, session.pk) / USER_AUDIO_FOLDER, name or "")
+    if path is None:
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("could not remove the voice file %s", path, exc_info=True)
+
+
+def audio_to_restore(session: Session, message_id: str, message_pk: int | None) -> str | None:
+    """The recorded ``audio_file`` of an untranscribed message being retried whose file was removed
+    when it failed: the retry's upload is stored under it again (before the generation re-queues)."""
+    query = Message.objects.filter(session=session, sender=Sender.USER)
+    message = (query.filter(pk=message_pk).first() if message_pk is not None else None) or query.filter(
+        message__message_id=message_id
+    ).first()
+    content = message.message if message is not None and isinstance(message.message, dict) else {}
+    stored = content.get("audio_file")
+    if not isinstance(stored, str) or "text" in content:
+        return None
+    path = _inside(session_dir(session.user_id, session.pk) / USER_AUDIO_FOLDER, stored)
+    return stored if path is not None and not path.exists() else None
+
+
+def remove_failed_message_audio(message_pk: int) -> None:
+    """After a turn failed: remove its user message's voice file (best effort, after commit)."""
+    message = Message.objects.select_related("session").filter(pk=message_pk).first()
+    if message is not None and isinstance(message.message, dict):
+        remove_message_audio(message.session, message.message.get("audio_file"))
 
 
 # --- images ----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import User, UserVocabulary
-from apps.chat import delivery, events
+from apps.chat import delivery, events, files
 from apps.chat.models import Generation, Message, Sender, Session, SessionMode
 from apps.core.errors import Conflict, Missing, Unauthorized
 from apps.llm import services as llm
@@ -196,6 +196,9 @@ def fail_generation(generation: Generation, error: str) -> bool:
     Message.objects.create(session_id=generation.session_id, sender=Sender.MOJO, event_name="error", message=payload)
     delivery.record_event(generation.session_id, events.ERROR, payload)
     transaction.on_commit(lambda: delivery.clear_partial(generation.session_id))
+    if generation.user_message_id is not None:
+        message_pk = generation.user_message_id
+        transaction.on_commit(lambda: files.remove_failed_message_audio(message_pk))
     return True
 
 

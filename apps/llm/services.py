@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.llm import placeholders, tags
+from apps.llm.audio import AudioRejected
 from apps.llm.chat import LLMJSONError, LLMResult, Message, OnToken, chat, chat_json, parse_json_answer
 from apps.llm.config import chat_providers
 from apps.llm.embeddings import HashingEmbedder, embed
@@ -38,6 +39,7 @@ from apps.llm.tokens import count_messages, count_text
 __all__ = [
     "MPT",
     "RETRYABLE_ERRORS",
+    "AudioRejected",
     "HashingEmbedder",
     "LLMConfigurationError",
     "LLMError",

@@ -7,14 +7,16 @@ no file the offline fake transcriber answers a fixed sentence naming the file.
 
 The vocabulary prompt is the user's words (most recent first, at most 50) joined with ", ", dropped
 when longer than 244 tokens (counted with cl100k_base: p50k_base, the original's, is not bundled).
-WAV recordings longer than 10 minutes are split into 10-minute chunks, transcribed one by one and
-joined (segment times shifted); other formats are sent whole (no ffmpeg in the default install).
+Recordings are read by a real decoder (PyAV, ``apps.llm.audio``): non-audio is refused; one whose
+decoded duration is over 10 minutes is decoded into 10-minute 16 kHz WAV chunks, transcribed one by
+one and joined (segment times shifted), so a lying header cannot multiply the calls.
 One ``LLMCall`` row per file (kind ``transcription``, the full duration) feeds the whisper CSV.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import time
 import wave
 from collections.abc import Sequence
@@ -26,8 +28,8 @@ import httpx2
 import openai
 from django.conf import settings
 
+from apps.llm import audio, costs, providers, tokens
 from apps.llm import config as provider_config
-from apps.llm import costs, providers, tokens
 from apps.llm.config import ProviderConfig
 from apps.llm.models import LLMCall
 from apps.llm.retry import run_with_policy
@@ -83,28 +85,15 @@ def wav_duration(data: bytes) -> float | None:
         return None
 
 
-def split_wav(data: bytes, seconds: int = CHUNK_SECONDS) -> list[bytes]:
-    """WAV content cut into chunks of ``seconds`` (the content itself if short or not WAV)."""
-    try:
-        reader = wave.open(io.BytesIO(data))  # noqa: SIM115 - closed by the with block below
-    except (wave.Error, EOFError):
+def audio_chunks(data: bytes, seconds: int = CHUNK_SECONDS) -> list[bytes]:
+    """The recording as sent: whole when its real (decoded) duration fits one chunk, else decoded
+    into 16 kHz mono WAV chunks of ``seconds`` (at most ``MOJODEX_AUDIO_MAX_SECONDS`` in all), so
+    the calls are ``ceil(duration / seconds)`` whatever the header says. Non-audio raises
+    ``AudioRejected``."""
+    info = audio.probe(io.BytesIO(data), max_seconds=math.inf)
+    if info.duration <= seconds:
         return [data]
-    with reader:
-        params = reader.getparams()
-        per_chunk = seconds * params.framerate
-        if params.nframes <= per_chunk:
-            return [data]
-        chunks = []
-        while True:
-            frames = reader.readframes(per_chunk)
-            if not frames:
-                break
-            out = io.BytesIO()
-            with wave.open(out, "wb") as writer:
-                writer.setparams(params)
-                writer.writeframes(frames)
-            chunks.append(out.getvalue())
-    return chunks
+    return audio.wav_chunks(data, seconds)
 
 
 def _transcribe_chunk(config: ProviderConfig, name: str, data: bytes, prompt: str | None, language: str | None):
@@ -162,7 +151,7 @@ def transcribe_detailed(
     """Text, duration and timestamped segments of a recording."""
     name, data = read_audio(file)
     prompt = vocabulary_prompt(vocabulary)
-    chunks = split_wav(data)
+    chunks = audio_chunks(data, CHUNK_SECONDS)
     started = time.monotonic()
 
     def attempt(config: ProviderConfig, attempt_number: int) -> Transcription:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from apps.chat.models import Generation, Message, SessionEvent
+from tests.audio_samples import encode
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -113,15 +116,17 @@ def test_it_stores_a_voice_message_for_the_worker_to_transcribe(execution, owner
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.DATA_DIR = tmp_path
-    audio = SimpleUploadedFile("note.m4a", b"\x00\x01fake-audio", content_type="audio/mp4")
+    recording = encode(1, "ipod", "aac")
+    audio = SimpleUploadedFile("note.m4a", recording, content_type="audio/mp4")
     response = _put(
         client_for(owner), session_id=execution.session_id, message_id="voice-1", message_date=DATE, file=audio
     )
     assert response.status_code == 200
-    assert response.json()["audio_file"] == "voice-1.m4a"
+    name = response.json()["audio_file"]
+    assert re.fullmatch(r"voice-1_[0-9a-f]{12}\.m4a", name)
     assert "text" not in response.json()
-    stored = tmp_path / "users" / owner.pk / execution.session_id / "user_messages_audios" / "voice-1.m4a"
-    assert stored.read_bytes() == b"\x00\x01fake-audio"
+    stored = tmp_path / "users" / owner.pk / execution.session_id / "user_messages_audios" / name
+    assert stored.read_bytes() == recording
     bad = SimpleUploadedFile("note.exe", b"MZ", content_type="application/octet-stream")
     response = _put(
         client_for(owner), session_id=execution.session_id, message_id="voice-2", message_date=DATE, file=bad

@@ -14,6 +14,7 @@ from apps.core.user_files import session_dir
 from apps.executions import services as executions
 from apps.executions.models import ProducedTextVersion
 from apps.llm import fake
+from tests.audio_samples import make_wav
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_it_transcribes_a_voice_message_with_the_vocabulary_before_answering(
     UserVocabulary.objects.create(user=owner, word="Hoomano")
     folder = session_dir(owner.pk, execution.session_id) / "user_messages_audios"
     folder.mkdir(parents=True)
-    (folder / "v1.wav").write_bytes(b"RIFF fake wav")
+    (folder / "v1.wav").write_bytes(make_wav(2))
     fake_openai.script(
         ScriptedReply(endpoint="transcriptions", text="Write the minutes of the Hoomano meeting"),
         ScriptedReply(endpoint="chat", text="<execution><title>Minutes</title><draft>Hoomano met.</draft></execution>"),
@@ -45,6 +46,26 @@ def test_it_transcribes_a_voice_message_with_the_vocabulary_before_answering(
     assert Generation.objects.get(pk=posted.message.generation.pk).status == "done"
     chat_request = fake_openai.requests_for("chat")[0]
     assert chat_request.json["messages"][-1] == {"role": "user", "content": "Write the minutes of the Hoomano meeting"}
+
+
+def test_a_failed_voice_message_loses_its_file(
+    execution, owner, fake_openai, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.DATA_DIR = tmp_path
+    folder = session_dir(owner.pk, execution.session_id) / "user_messages_audios"
+    folder.mkdir(parents=True)
+    (folder / "v2_0123456789ab.wav").write_bytes(b"RIFF but no audio at all")
+    posted = messages.post_user_message(
+        owner, execution.session, message_id="v2", audio_file="v2_0123456789ab.wav", user_task_execution_pk=execution.pk
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_generation(posted.message.generation.pk)
+
+    assert Generation.objects.get(pk=posted.message.generation.pk).status == "failed"
+    assert Message.objects.get(pk=posted.message.pk).in_error_state is not None
+    assert list(folder.iterdir()) == []
+    assert fake_openai.requests_for("transcriptions") == []
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from apps.executions.models import ProducedTextVersion
 from apps.workflows import services
 from apps.workflows.models import UserWorkflowStepExecution
 from bench.fake_openai_server import ScriptedReply
+from tests.audio_samples import encode
 from tests.conftest import client_for
 from tests.workflows.conftest import make_workflow, new_execution, run_pending, step_rows
 
@@ -35,13 +36,13 @@ def doc_gen_task(db):
     return make_workflow("generate_documentation_from_video", STEPS, INPUTS, output_type="document")
 
 
-def _run_with_upload(owner, execution, name="tour.mp4"):
+def _run_with_upload(owner, execution, name="tour.mp4", content=None):
     return client_for(owner).post(
         "/user_task_execution_run",
         {
             "user_task_execution_pk": execution.pk,
             "inputs": json.dumps([{"input_name": "video_recording", "input_value": name}]),
-            "video_recording": SimpleUploadedFile(name, b"\x00\x00\x00\x18ftypmp42" * 10, content_type="video/mp4"),
+            "video_recording": SimpleUploadedFile(name, content or encode(1, "mp4", "aac"), content_type="video/mp4"),
         },
         format="multipart",
     )
@@ -100,3 +101,20 @@ def test_it_fails_the_first_step_clearly_when_the_recording_is_missing(owner, do
     step = UserWorkflowStepExecution.objects.get()
     assert step.error_status is not None
     assert step.error_status["error"] == "the recording 'gone.mp4' was not found among the session's files"
+
+
+def test_it_fails_the_first_step_clearly_when_the_recording_is_not_audio(
+    owner, doc_gen_task, fake_openai, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    execution = new_execution(owner, doc_gen_task)
+    assert _run_with_upload(owner, execution, content=b"\x00\x00\x00\x18ftypmp42" * 10).status_code == 200
+
+    run_pending(execution)
+
+    step = UserWorkflowStepExecution.objects.get()
+    assert step.error_status is not None
+    assert step.error_status["error"] == (
+        "the recording cannot be transcribed: the file's content is not audio that can be decoded"
+    )
+    assert fake_openai.requests_for("transcriptions") == []

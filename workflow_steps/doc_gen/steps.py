@@ -58,12 +58,15 @@ class TranscribeRecording(WorkflowStep):
         initial_parameter: Mapping[str, Any],
         context: StepContext,
     ) -> list[dict[str, Any]]:
-        transcription = llm.transcribe_detailed(
-            recording_path(initial_parameter, context),
-            user_id=context.user_id,
-            execution_pk=context.user_task_execution_pk,
-            task_name=context.task_name_for_system,
-        )
+        try:
+            transcription = llm.transcribe_detailed(
+                recording_path(initial_parameter, context),
+                user_id=context.user_id,
+                execution_pk=context.user_task_execution_pk,
+                task_name=context.task_name_for_system,
+            )
+        except llm.AudioRejected as exc:
+            raise StepError(f"the recording cannot be transcribed: {exc}") from None
         segments = transcription.segments or [llm.Segment(0.0, transcription.duration or 0.0, transcription.text)]
         lines = [f"{seconds(s.start)} --> {seconds(s.end)}: {s.text.strip()}" for s in segments if s.text.strip()]
         if not lines:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -13,11 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.assistants.messages import post_user_message
-from apps.chat import services
+from apps.chat import files, services
 from apps.chat.api.serializers import StoredMessageSerializer, UserMessageSerializer, server_time
 from apps.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from apps.core.api.permissions import request_user
-from apps.core.user_files import safe_filename, session_dir
 
 
 class UserMessageView(APIView):
@@ -46,34 +42,31 @@ class UserMessageView(APIView):
             raise NotFound("Session not found")
         audio_name = None
         if data.get("file") is not None:
-            audio_name = _store_audio(user.pk, session.pk, data["message_id"], data["file"])
+            restore = files.audio_to_restore(session, data["message_id"], data.get("message_pk"))
+            audio_name = files.store_message_audio(session, data["message_id"], data["file"], name=restore)
         options = {
             "platform": data["platform"],
             "use_message_placeholder": data["use_message_placeholder"],
             "use_draft_placeholder": data["use_draft_placeholder"],
             "audio": audio_name is not None,
         }
-        posted = post_user_message(
-            user,
-            session,
-            message_id=data["message_id"],
-            text=data.get("text"),
-            audio_file=audio_name,
-            message_date=server_time(data["message_date"], user.timezone_offset),
-            message_pk=data.get("message_pk"),
-            user_task_execution_pk=data.get("user_task_execution_pk"),
-            options=options,
-        )
+        try:
+            posted = post_user_message(
+                user,
+                session,
+                message_id=data["message_id"],
+                text=data.get("text"),
+                audio_file=audio_name,
+                message_date=server_time(data["message_date"], user.timezone_offset),
+                message_pk=data.get("message_pk"),
+                user_task_execution_pk=data.get("user_task_execution_pk"),
+                options=options,
+            )
+        except BaseException:
+            files.remove_message_audio(session, audio_name)
+            raise
+        if audio_name is not None and posted.message.message.get("audio_file") != audio_name:
+            files.remove_message_audio(session, audio_name)  # a retry: the first upload's file stays
         if posted.processing:
             return Response({"status": "processing"}, status=status.HTTP_200_OK)
         return Response(posted.message.message, status=status.HTTP_200_OK)
-
-
-def _store_audio(user_id: str, session_id: str, message_id: str, upload: UploadedFile) -> str:
-    folder = session_dir(user_id, session_id) / "user_messages_audios"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = safe_filename(message_id) + Path(upload.name or "").suffix.lower()
-    with open(folder / name, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return name
