@@ -3,24 +3,12 @@ when that language has no row). Used by the offer pages and by e-mails (the welc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
+from apps.catalog.selectors import displayed_data
 from apps.products.models import Product, ProductCategory
 
 
-def pick_language(rows: Iterable[Any], language: str | None) -> Any:
-    """The row of ``language``, else the English one, else the first (None when there is none)."""
-    rows = list(rows)
-    for code in (language, "en"):
-        for row in rows:
-            if row.language_code == code:
-                return row
-    return rows[0] if rows else None
-
-
 def category_texts(category: ProductCategory, language: str | None) -> dict[str, str]:
-    row = pick_language(category.displayed_data.all(), language)
+    row = displayed_data(category.displayed_data.all(), language)
     return {
         "name": row.name_for_user if row else category.label,
         "description": row.description_for_user if row else "",
@@ -28,13 +16,13 @@ def category_texts(category: ProductCategory, language: str | None) -> dict[str,
 
 
 def product_name(product: Product, language: str | None) -> str:
-    row = pick_language(product.displayed_data.all(), language)
+    row = displayed_data(product.displayed_data.all(), language)
     return row.name if row else (product.label or "")
 
 
 def product_task_names(product: Product, language: str | None) -> list[str]:
     names = []
     for association in product.product_tasks.all():
-        row = pick_language(association.task.displayed_data.all(), language)
+        row = displayed_data(association.task.displayed_data.all(), language)
         names.append(row.name_for_user if row else association.task.name_for_system)
     return names
